@@ -1,0 +1,276 @@
+"""The index on disk: FAISS (inner product over normalized vectors) for chunks and sentences,
+BM25 statistics for chunks, the chunk and sentence tables, and a manifest.
+
+The manifest records what the index was built from (corpus hash, model id, dimension, chunker
+settings, a hash of the ingest code, package versions, format version) and a SHA-256 of every
+file. `Index.load` refuses an index whose manifest does not match what the caller expects, or
+whose files do not match their checksums, with a message that says how to rebuild. Everything
+a query needs (vectors, BM25 term statistics) is prepared here, at ingest or load time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ingest import chunk as chunker
+from ingest.corpus import corpus_hash, load_corpus
+from ingest.embed import Embedder, load_embedder, model_id
+from ingest.errors import IndexCorrupt, IndexMismatch, IndexMissing
+from ingest.settings import Settings
+from ingest.types import Chunk, Document, Sentence
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+# The fields that must match for an index to be usable, and what to say when one does not.
+MATCHED = {
+    "format_version": "was written by a different version of this program",
+    "corpus_hash": "was built from a different corpus",
+    "model_id": "was built with a different embedding model",
+    "chunker": "was built with different chunking settings",
+    "pipeline_hash": "was built by different ingest code",
+}
+_PIPELINE_MODULES = ("clean", "structure", "sentences", "chunk", "index")
+_VERSIONED = ("faiss-cpu", "sentence-transformers", "bm25s", "langchain-text-splitters",
+              "tiktoken", "torch", "numpy")
+
+
+def pipeline_hash() -> str:
+    """A hash of the ingest code: changing a cleaning rule or the chunker forces a rebuild."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for name in _PIPELINE_MODULES:
+        h.update((here / f"{name}.py").read_bytes())
+    return h.hexdigest()
+
+
+def expected_manifest(settings: Settings, docs: list[Document]) -> dict[str, Any]:
+    """The matched fields for the current corpus and settings (no model load needed)."""
+    return {
+        "format_version": FORMAT_VERSION,
+        "corpus_hash": corpus_hash(docs),
+        "model_id": model_id(settings),
+        "chunker": {
+            "chunk_tokens": settings.chunk_tokens,
+            "chunk_overlap": settings.chunk_overlap,
+            "encoding": settings.encoding,
+        },
+        "pipeline_hash": pipeline_hash(),
+    }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in _VERSIONED:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def _rebuild_hint(index_dir: Path) -> str:
+    return f"rebuild it with `make ingest` (or `python -m ingest --index-dir {index_dir}`)"
+
+
+def bm25_tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, stop-word-free, stemmed tokens: the same for documents and queries."""
+    import bm25s
+    import Stemmer
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"),
+                          return_ids=False, show_progress=False)
+
+
+class BuildReport(NamedTuple):
+    built: bool  # False when the index on disk was already up to date
+    seconds: float
+    chunks: int
+    sentences: int
+    index_dir: Path
+
+
+@dataclass
+class Index:
+    """A loaded index: tables, FAISS indexes, BM25 model, and the documents they point into."""
+
+    index_dir: Path
+    manifest: dict[str, Any]
+    docs: dict[str, Document]
+    chunks: list[Chunk]
+    sentences: list[Sentence]
+    chunk_faiss: Any
+    sentence_faiss: Any
+    sentence_vectors: np.ndarray
+    bm25: Any
+
+    # -- queries -----------------------------------------------------------------------------
+    def search_chunks(self, vec: np.ndarray, k: int) -> list[tuple[int, float]]:
+        """Dense search: (chunk index, cosine), best first."""
+        k = min(k, len(self.chunks))
+        scores, ids = self.chunk_faiss.search(np.asarray(vec, np.float32).reshape(1, -1), k)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def bm25_chunks(self, query: str, k: int) -> list[tuple[int, float]]:
+        """Lexical search: (chunk index, BM25 score), best first; only chunks scoring > 0."""
+        vocab = self.bm25.vocab_dict
+        tokens = [t for t in bm25_tokenize([query])[0] if t in vocab]
+        if not tokens:
+            return []
+        scores = self.bm25.get_scores(tokens)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    # -- files -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, index_dir: Path, expected: dict[str, Any] | None = None,
+             docs: list[Document] | None = None) -> Index:
+        """Load and verify. `expected` (see `expected_manifest`) must match the manifest."""
+        import bm25s
+        import faiss
+
+        index_dir = Path(index_dir)
+        manifest_path = index_dir / MANIFEST
+        if not manifest_path.is_file():
+            raise IndexMissing(f"no index at {index_dir}: build it with `make ingest`")
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            files = manifest["files"]
+        except (ValueError, KeyError) as exc:
+            raise IndexCorrupt(f"the index manifest in {index_dir} is unreadable ({exc}): "
+                               + _rebuild_hint(index_dir)) from None
+        for name, digest in files.items():
+            path = index_dir / name
+            if not path.is_file() or _sha256(path) != digest:
+                raise IndexCorrupt(f"index file {path} is missing, truncated or altered "
+                                   f"(checksum mismatch): " + _rebuild_hint(index_dir))
+        for key, what in MATCHED.items():
+            if expected is not None and manifest.get(key) != expected[key]:
+                raise IndexMismatch(f"the index at {index_dir} {what} than the one configured "
+                                    f"now: " + _rebuild_hint(index_dir))
+        try:
+            tables = json.loads((index_dir / "tables.json").read_text(encoding="utf-8"))
+            chunks = [Chunk(**c) for c in tables["chunks"]]
+            sentences = [Sentence(**s) for s in tables["sentences"]]
+            chunk_faiss = faiss.read_index(str(index_dir / "chunks.faiss"))
+            sentence_faiss = faiss.read_index(str(index_dir / "sentences.faiss"))
+            bm25 = bm25s.BM25.load(str(index_dir / "bm25"), show_progress=False)
+        except Exception as exc:  # a file that passed its checksum but cannot be parsed
+            raise IndexCorrupt(f"the index in {index_dir} cannot be read ({exc}): "
+                               + _rebuild_hint(index_dir)) from None
+        if docs is None:
+            docs = load_corpus(Path(manifest["corpus_dir"]))
+        vectors = sentence_faiss.reconstruct_n(0, sentence_faiss.ntotal)
+        return cls(index_dir, manifest, {d.doc_id: d for d in docs}, chunks, sentences,
+                   chunk_faiss, sentence_faiss, np.ascontiguousarray(vectors), bm25)
+
+
+def is_current(settings: Settings, docs: list[Document]) -> bool:
+    """True when the index on disk matches the corpus and settings and passes its checksums."""
+    try:
+        Index.load(settings.index_dir, expected_manifest(settings, docs), docs)
+    except (IndexMissing, IndexMismatch, IndexCorrupt):
+        return False
+    return True
+
+
+def quick_is_current(settings: Settings, docs: list[Document]) -> bool:
+    """Like `is_current`, reading only the manifest and file checksums (no FAISS/BM25 load)."""
+    manifest_path = Path(settings.index_dir) / MANIFEST
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        expected = expected_manifest(settings, docs)
+        if any(manifest.get(key) != expected[key] for key in MATCHED):
+            return False
+        return all(
+            (settings.index_dir / name).is_file()
+            and _sha256(settings.index_dir / name) == digest
+            for name, digest in manifest["files"].items()
+        )
+    except (OSError, ValueError, KeyError):
+        return False
+
+
+def build(settings: Settings, embedder: Embedder | None = None, progress: bool = True,
+          force: bool = False) -> BuildReport:
+    """Build the index unless the one on disk is current. Loads the model only to build."""
+    t0 = time.perf_counter()
+    docs = load_corpus(settings.corpus_dir)
+    index_dir = Path(settings.index_dir)
+    if not force and quick_is_current(settings, docs):
+        manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        return BuildReport(False, time.perf_counter() - t0, manifest["counts"]["chunks"],
+                           manifest["counts"]["sentences"], index_dir)
+    import bm25s
+    import faiss
+
+    sentences, chunks = chunker.chunk_corpus(docs, settings.chunk_tokens,
+                                             settings.chunk_overlap, settings.encoding)
+    titles = {d.doc_id: d.title for d in docs}
+    embedder = embedder or load_embedder(settings)
+    chunk_texts = [chunker.chunk_embed_text(c, titles[c.doc_id]) for c in chunks]
+    sentence_texts = [chunker.sentence_embed_text(sentences, i) for i in range(len(sentences))]
+    vectors = embedder.encode(chunk_texts + sentence_texts, progress=progress)
+    chunk_vecs, sentence_vecs = vectors[: len(chunks)], vectors[len(chunks) :]
+
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=index_dir.parent, prefix=f".{index_dir.name}-build-"))
+    try:
+        for name, vecs in (("chunks.faiss", chunk_vecs), ("sentences.faiss", sentence_vecs)):
+            flat = faiss.IndexFlatIP(embedder.dimension)
+            flat.add(vecs)
+            faiss.write_index(flat, str(tmp / name))
+        bm25 = bm25s.BM25()
+        bm25.index(bm25_tokenize(chunk_texts), show_progress=False)
+        bm25.save(str(tmp / "bm25"), show_progress=False)
+        tables = {"chunks": [asdict(c) for c in chunks],
+                  "sentences": [asdict(s) for s in sentences]}
+        (tmp / "tables.json").write_text(json.dumps(tables, ensure_ascii=False), "utf-8")
+        files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*"))
+                 if p.is_file()}
+        manifest = {
+            **expected_manifest(settings, docs),
+            "dimension": embedder.dimension,
+            "corpus_dir": str(Path(settings.corpus_dir).resolve()),
+            "docs": {d.doc_id: d.source_sha256 for d in docs},
+            "counts": {"documents": len(docs), "chunks": len(chunks),
+                       "sentences": len(sentences)},
+            "versions": _versions(),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "files": files,
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2), "utf-8")
+        _replace_dir(tmp, index_dir)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return BuildReport(True, time.perf_counter() - t0, len(chunks), len(sentences), index_dir)
+
+
+def _replace_dir(new: Path, target: Path) -> None:
+    """Swap `new` into place at `target`: readers see the old index or the new, never a mix."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{time.time_ns()}")
+        target.rename(old)
+    new.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,53 @@
+"""Shared fixtures: the real corpus, the real packaged model, a real index built once per
+session under a temporary directory (never inside the repo)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.corpus import load_corpus
+from ingest.settings import ROOT, Settings
+from ingest.types import Document
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    base = tmp_path_factory.mktemp("run")
+    return Settings(corpus_dir=ROOT / "corpus", index_dir=base / "index",
+                    flags_path=base / "feedback" / "flags.jsonl")
+
+
+@pytest.fixture(scope="session")
+def docs() -> list[Document]:
+    return load_corpus(ROOT / "corpus")
+
+
+@pytest.fixture(scope="session")
+def embedder(settings: Settings):
+    from ingest.embed import load_embedder
+
+    return load_embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def index(settings: Settings, embedder, docs):
+    from ingest.index import Index, build, expected_manifest
+
+    build(settings, embedder=embedder, progress=False)
+    return Index.load(settings.index_dir, expected_manifest(settings, docs), docs)
+
+
+@pytest.fixture(scope="session")
+def bot(settings: Settings, index, embedder):
+    import bot as bot_package
+
+    return bot_package.load(settings=settings, embedder=embedder)
+
+
+@pytest.fixture
+def corpus_source() -> Path | None:
+    """The original source files, present for developers and CI only (a user's clone has none)."""
+    path = ROOT.parent / "shared" / "corpus-source"
+    return path if path.is_dir() else None
