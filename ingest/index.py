@@ -119,6 +119,7 @@ class Index:
     chunk_faiss: Any
     sentence_faiss: Any
     sentence_vectors: np.ndarray
+    chunk_vectors: np.ndarray
     bm25: Any
 
     # -- queries -----------------------------------------------------------------------------
@@ -180,8 +181,10 @@ class Index:
         if docs is None:
             docs = load_corpus(Path(manifest["corpus_dir"]))
         vectors = sentence_faiss.reconstruct_n(0, sentence_faiss.ntotal)
+        chunk_vectors = chunk_faiss.reconstruct_n(0, chunk_faiss.ntotal)
         return cls(index_dir, manifest, {d.doc_id: d for d in docs}, chunks, sentences,
-                   chunk_faiss, sentence_faiss, np.ascontiguousarray(vectors), bm25)
+                   chunk_faiss, sentence_faiss, np.ascontiguousarray(vectors),
+                   np.ascontiguousarray(chunk_vectors), bm25)
 
 
 def is_current(settings: Settings, docs: list[Document]) -> bool:

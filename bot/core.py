@@ -1,0 +1,228 @@
+"""The bot: holds the loaded index, model and safety checker, and answers one message.
+
+Order of work for every message: clean the text, embed it once, run the red-flag check on the
+whole message (before and independent of retrieval), then retrieve, choose quotes and lay out
+the reply. The escalation text is fixed first and nothing after it can remove it; if anything
+after the safety check fails, the reply still carries the escalation and the disclaimer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot import compose
+from bot.retrieve import Hit, hybrid_search, retrieval_query, unknown_terms
+from bot.safety import (
+    DISCLAIMER,
+    ESCALATION_TEXT,
+    FAIL_CLOSED_TEXT,
+    RedFlag,
+    SafetyChecker,
+    check_safely,
+)
+from bot.types import Reply
+from ingest.corpus import load_corpus
+from ingest.embed import Embedder, load_embedder
+from ingest.errors import IndexMismatch, IndexMissing
+from ingest.index import Index, build, expected_manifest
+from ingest.settings import Settings
+
+MAX_QUESTION_CHARS = 2_000  # what retrieval reads; the red-flag check reads everything
+MAX_HISTORY = 6  # earlier messages kept for follow-ups
+CANDIDATE_CHUNKS = 6  # fused chunks whose sentences compete for quotes
+# A sentence is chosen on its own similarity blended with its chunk's: the chunk knows the
+# context ("However, MS only affects the CNS…" is about sciatica because its paragraph is).
+CHUNK_WEIGHT = 0.25
+# Refusal: the articles do not cover a question when its best sentence scores below
+# REFUSE_BELOW, or below REFUSE_UNKNOWN_BELOW while the question uses a topic word no article
+# uses. Tuned on evals/refusal_tuning.jsonl (not the gold set): `python -m evals.tune_refusal`.
+REFUSE_BELOW = 0.46
+REFUSE_UNKNOWN_BELOW = 0.67
+ERROR_TEXT = "Something went wrong while searching the articles. Please try again."
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: object) -> str:
+    """Text safe to embed and search: no control characters or lone surrogates.
+
+    >>> clean_text("back\\x00 pain\\ud800")
+    'back pain'
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    return _SURROGATE.sub("", _CONTROL.sub("", text)).strip()
+
+
+class Bot:
+    """Answers questions from the articles. Build with `bot.load()`."""
+
+    def __init__(self, settings: Settings, index: Index, embedder: Embedder,
+                 checker: SafetyChecker | None, refuse_below: float = REFUSE_BELOW,
+                 refuse_unknown_below: float = REFUSE_UNKNOWN_BELOW) -> None:
+        self.settings = settings
+        self.index = index
+        self.embedder = embedder
+        self.checker = checker
+        self.refuse_below = refuse_below
+        self.refuse_unknown_below = refuse_unknown_below
+
+    # -- retrieval ------------------------------------------------------------------------------
+    def _vectors(self, question: str, query: str) -> tuple[np.ndarray, np.ndarray]:
+        """One batched model pass: the message itself, and the follow-up query if different."""
+        texts = [question] if query == question else [question, query]
+        vecs = self.embedder.encode(texts)
+        return vecs[0], vecs[-1]
+
+    def retrieve(self, question: str, history: Sequence[str] = ()) -> list[Hit]:
+        """Fused chunk hits for a message (used by the evals' "retrieved" field)."""
+        question = clean_text(question)[:MAX_QUESTION_CHARS]
+        history = [clean_text(h)[:MAX_QUESTION_CHARS] for h in history][-MAX_HISTORY:]
+        query = retrieval_query(question, history)
+        _, query_vec = self._vectors(question, query)
+        return hybrid_search(self.index, query, query_vec)
+
+    def _candidates(self, hits: Sequence[Hit], query_vec: np.ndarray) -> dict[int, float]:
+        ids: list[int] = []
+        for hit in hits[:CANDIDATE_CHUNKS]:
+            chunk = self.index.chunks[hit.chunk]
+            ids.extend(range(chunk.first_sentence, chunk.last_sentence + 1))
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        scores = self.index.sentence_vectors[ids] @ query_vec
+        return {i: float(s) for i, s in zip(ids, scores, strict=True)}
+
+    def _relevance(self, hits: Sequence[Hit], candidates: dict[int, float],
+                   query_vec: np.ndarray) -> dict[int, float]:
+        """Selection score: sentence similarity blended with its chunk's (CHUNK_WEIGHT)."""
+        chunk_score: dict[int, float] = {}
+        for hit in hits[:CANDIDATE_CHUNKS]:
+            chunk = self.index.chunks[hit.chunk]
+            score = float(self.index.chunk_vectors[hit.chunk] @ query_vec)
+            for i in range(chunk.first_sentence, chunk.last_sentence + 1):
+                chunk_score[i] = max(score, chunk_score.get(i, -1.0))
+        return {i: (1 - CHUNK_WEIGHT) * s + CHUNK_WEIGHT * chunk_score.get(i, s)
+                for i, s in candidates.items()}
+
+    def covered(self, query: str, candidates: dict[int, float]) -> bool:
+        """Do the articles cover this question? (see REFUSE_BELOW)"""
+        best = max(candidates.values(), default=0.0)
+        if best < self.refuse_below:
+            return False
+        return not (unknown_terms(self.index, query) and best < self.refuse_unknown_below)
+
+    # -- answering ------------------------------------------------------------------------------
+    def answer(self, question: str, history: Sequence[str] = ()) -> Reply:
+        t_start = time.perf_counter()
+        timings: dict[str, float] = {}
+        raw = question if isinstance(question, str) else ("" if question is None else str(question))
+        text = clean_text(raw)
+        notes = []
+        if len(text) > MAX_QUESTION_CHARS:
+            notes.append(compose.TRUNCATED_NOTE.format(limit=MAX_QUESTION_CHARS))
+        short = text[:MAX_QUESTION_CHARS]
+        past = [clean_text(h)[:MAX_QUESTION_CHARS] for h in (history or ())][-MAX_HISTORY:]
+
+        # 1. embed once (shared by safety and retrieval); 2. red flags on the whole message.
+        t = time.perf_counter()
+        query = retrieval_query(short, past) if short else ""
+        message_vec = query_vec = None
+        embed_error = False
+        if short:
+            try:
+                message_vec, query_vec = self._vectors(short, query)
+            except Exception:
+                embed_error = True
+        timings["embed"] = _ms(t)
+        t = time.perf_counter()
+        flags = check_safely(self.checker, raw, message_vec)
+        timings["safety"] = _ms(t)
+        escalations = _escalation_texts(flags)
+        escalation = flags[0].level if flags else None
+
+        quotes: list = []
+        body: str | None = None
+        refused = False
+        t = time.perf_counter()
+        try:
+            if not short:
+                body, refused = compose.EMPTY_TEXT, True
+            elif embed_error or query_vec is None:
+                body = ERROR_TEXT
+            else:
+                hits = hybrid_search(self.index, query, query_vec)
+                timings["retrieve"] = _ms(t)
+                t = time.perf_counter()
+                candidates = self._candidates(hits, query_vec)
+                if self.covered(query, candidates):
+                    relevance = self._relevance(hits, candidates, query_vec)
+                    chosen = compose.select(relevance, self.index.sentences,
+                                            self.index.sentence_vectors)
+                    vectors = self.index.sentence_vectors
+
+                    def score(i: int) -> float:
+                        return relevance.get(i, float(vectors[i] @ query_vec))
+
+                    spans = compose.spans(chosen, self.index.sentences, self.index.docs, score)
+                    quotes = compose.make_quotes(spans, self.index.docs)
+                    if not quotes:
+                        body, refused = compose.UNVERIFIED_TEXT, True
+                else:
+                    body, refused = compose.REFUSAL_TEXT, True
+                timings["compose"] = _ms(t)
+        except Exception:  # the escalation and disclaimer must survive any failure below
+            quotes, body = [], ERROR_TEXT
+        text_out = compose.render(escalations=escalations, quotes=quotes, body=body,
+                                  notes=notes, disclaimer=DISCLAIMER)
+        timings["total"] = _ms(t_start)
+        return Reply(text=text_out, quotes=quotes, escalation=escalation, refused=refused,
+                     disclaimer=DISCLAIMER, timings_ms=timings)
+
+
+def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:
+    texts = []
+    for flag in flags:
+        text = FAIL_CLOSED_TEXT if flag.rule == "check-failed" else ESCALATION_TEXT[flag.level]
+        if text not in texts:
+            texts.append(text)
+    return texts
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 3)
+
+
+def load(index_dir: str | Path | None = None, *, settings: Settings | None = None,
+         embedder: Embedder | None = None, build_if_needed: bool = True) -> Bot:
+    """Load the bot. A missing index, or one built from an older corpus or other settings, is
+    (re)built first with a warning; a corrupt index raises `IndexCorrupt` naming the fix."""
+    settings = settings or Settings.from_env()
+    if index_dir is not None:
+        settings = dataclasses.replace(settings, index_dir=Path(index_dir))
+    docs = load_corpus(settings.corpus_dir)
+    expected = expected_manifest(settings, docs)
+    embedder = embedder or load_embedder(settings)
+    try:
+        index = Index.load(settings.index_dir, expected, docs)
+    except (IndexMissing, IndexMismatch) as exc:
+        if not build_if_needed:
+            raise
+        print(f"warning: {exc}\nbuilding the index now…", file=sys.stderr)
+        build(settings, embedder=embedder, progress=False)
+        index = Index.load(settings.index_dir, expected, docs)
+    try:
+        checker: SafetyChecker | None = SafetyChecker(embedder.encode)
+    except Exception as exc:  # fail closed: every reply will escalate until this is fixed
+        print(f"error: the red-flag checker could not start ({exc}); every reply will "
+              "escalate", file=sys.stderr)
+        checker = None
+    return Bot(settings, index, embedder, checker)
