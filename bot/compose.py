@@ -50,8 +50,11 @@ MIN_WORDS = 5
 
 
 def quotable(sentences: Sequence[Sentence], i: int) -> bool:
-    """A sentence worth quoting on its own: not a dangling lead-in, not a fragment."""
+    """A sentence worth quoting on its own: not a question, not a dangling lead-in, not a
+    fragment."""
     s = sentences[i]
+    if s.text.rstrip("’”\"')").endswith("?"):
+        return False  # a question answers nothing ("Does it feel the same?")
     if s.kind == "item":
         return lead_in(sentences, i) is not None or len(s.text.split()) >= MIN_WORDS
     if s.text.endswith(":"):

@@ -129,8 +129,11 @@ class Embedder:
 
 
 def load_embedder(settings: Settings) -> Embedder:
+    import torch
     from sentence_transformers import SentenceTransformer  # heavy import, kept at the edge
 
+    if settings.torch_threads > 0:
+        torch.set_num_threads(settings.torch_threads)
     path = model_dir(settings)
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     return Embedder(model=model, name=model_id(settings))
