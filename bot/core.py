@@ -189,8 +189,13 @@ class Bot:
 
 
 def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:
+    """Fixed texts, most severe first. "Go now" supersedes "see a doctor today", so urgent is
+    dropped beside emergency; crisis lines always show."""
+    levels = {flag.level for flag in flags}
     texts = []
     for flag in flags:
+        if flag.level == "urgent" and "emergency" in levels:
+            continue
         text = FAIL_CLOSED_TEXT if flag.rule == "check-failed" else ESCALATION_TEXT[flag.level]
         if text not in texts:
             texts.append(text)

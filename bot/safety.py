@@ -12,11 +12,14 @@ Every user message is checked here before retrieval and independently of it. Two
    part of the pattern, so they never cancel it. Crisis rules have no knowledge-question
    exemption: any mention of suicide shows the crisis lines, as search engines do.
 2. **Embedding similarity** (`SafetyChecker`): cosine between the message (or its sentences)
-   and a few dozen lay exemplar messages per level, with one threshold per level tuned on
-   `evals/redflag_tuning.jsonl` (`python -m evals.tune_safety`). It only looks for levels the
-   rules did not already find, and never fires on a sentence with a negation cue or (below
-   crisis) on a general knowledge question: a near neighbour of "I lost control of my bladder"
-   is "I have no bladder problems", and the embedding cannot tell them apart.
+   and about thirty lay exemplar messages (`EXEMPLARS`), with one threshold per level tuned on
+   `evals/redflag_tuning.jsonl` (`python -m evals.tune_safety` prints the thresholds, recall
+   and false-positive rate). It catches paraphrases the rules miss ("I've written a note for my
+   family"), only looks for levels the rules did not already find, and never fires on a
+   sentence with a negation cue or (below crisis) on a general knowledge question: a near
+   neighbour of "I lost control of my bladder" is "I have no bladder problems", and the
+   embedding cannot tell them apart. Exemplars that are mostly topic ("sciatica down both
+   legs", "pain at night") were left out: the model matches them to ordinary back-pain talk.
 
 Cost: a short single-sentence message reuses the caller's vector (one 384 x n matrix-vector
 product). Multi-sentence messages are split and their sentences embedded, in one batch, only
@@ -809,14 +812,18 @@ class SafetyChecker:
                     best = (float(sims[i, j]), self._names[cols[j]], unit.text)
         return best
 
-    def best_matches(self, message: str) -> dict[str, tuple[float, str, str]]:
-        """Per level, the best (similarity, exemplar, sentence) over every eligible sentence,
-        with no probe or phrase rules: what `evals.tune_safety` sweeps thresholds over."""
-        cands = units(normalize(message))
-        if not cands:
-            return {level: (-1.0, "", "") for level in LEVELS}
-        vecs = self._embed([u.text for u in cands])
-        return {level: self._best(vecs, cands, level) for level in LEVELS}
+    def best_matches(self, messages: Sequence[str]) -> list[dict[str, tuple[float, str, str]]]:
+        """Per message and level, the best (similarity, exemplar, sentence) over every eligible
+        sentence, with no probe and no phrase rules: what `evals.tune_safety` sweeps thresholds
+        over. One batched model pass for all messages."""
+        per_message = [units(normalize(m)) for m in messages]
+        flat = [u for cands in per_message for u in cands]
+        vecs = self._embed([u.text for u in flat]) if flat else self._matrix[:0]
+        out, i = [], 0
+        for cands in per_message:
+            part, i = vecs[i:i + len(cands)], i + len(cands)
+            out.append({level: self._best(part, cands, level) for level in LEVELS})
+        return out
 
     # -- the check -------------------------------------------------------------------------------
     def _similar(self, text: str, message_vec: np.ndarray | None, levels: Sequence[str]

@@ -200,3 +200,13 @@ def test_empty_messages_get_a_prompt_and_the_disclaimer(bot, message) -> None:
     reply = bot.answer(message)  # type: ignore[arg-type]
     assert reply.refused and compose.EMPTY_TEXT in reply.text
     assert reply.text.endswith(f"*{DISCLAIMER}*") and reply.escalation is None
+
+
+@pytest.mark.slow
+def test_emergency_supersedes_urgent_but_crisis_always_shows(bot) -> None:
+    reply = bot.answer("I've had a fever for two days and now I can't pee at all")
+    assert reply.escalation == "emergency"
+    assert ESCALATION_TEXT["urgent"] not in reply.text
+    reply = bot.answer("I wet myself and I just want to end it all")
+    assert reply.text.index(ESCALATION_TEXT["emergency"]) < reply.text.index(
+        ESCALATION_TEXT["crisis"])
