@@ -2,10 +2,11 @@
 
 Runs every question of evals/refusal_tuning.jsonl (answerable vs not covered; kept apart
 from the gold set so the gold figures stay honest), records each question's best sentence
-score and unknown topic words, then sweeps (REFUSE_BELOW, REFUSE_UNKNOWN_BELOW) and prints the
-pair with the best balanced accuracy among those that answer at least MIN_ANSWERED of the
-covered questions (then the most answering, then the middle of the plateau). The chosen pair is set by
-hand in bot/core.py; `tests/test_bot.py` checks the constants still score as printed.
+score and unknown topic words, then sweeps (REFUSE_BELOW, REFUSE_UNKNOWN_BELOW) and prints
+the pair with the best balanced accuracy among those that answer at least MIN_ANSWERED of the
+covered questions (then the most answering, then the middle of the plateau). The chosen pair
+is set by hand in bot/core.py; `tests/test_bot.py` checks the constants still score as well as
+the sweep's best.
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def test_a_failed_load_fails_closed():
         raise RuntimeError("model file missing")
 
     loader = BotLoader(broken).start()
-    *_, (shown, turn) = chat_turn(loader, "can MS cause sciatica?", [], [])
+    *_, (_shown, turn) = chat_turn(loader, "can MS cause sciatica?", [], [])
     assert turn is not None and turn.reply.text.startswith(FAIL_CLOSED_TEXT)
     assert "model file missing" in turn.reply.text and DISCLAIMER in turn.reply.text
 
