@@ -329,7 +329,7 @@ mark.quote { background: #ffe58a; color: #1a1a1a; padding: 1px 2px; border-radiu
 .article-head { font-weight: 600; margin-bottom: 6px; }
 .article-hint { font-weight: 400; color: var(--body-text-color-subdued); }
 .article-body { max-height: 60vh; overflow-y: auto; padding-right: 6px; }
-#examples-label { margin: 0; }
+#examples-label { margin: 0; flex: 0 0 auto; min-width: fit-content; white-space: nowrap; }
 """
 
 

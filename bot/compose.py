@@ -27,6 +27,8 @@ REFUSAL_TEXT = (
     "- How is spasticity treated?\n"
     "- What is Lhermitte's sign?"
 )
+# After an escalation, a list of example questions would only distract.
+ESCALATED_REFUSAL_TEXT = "The articles I quote from do not cover this message further."
 EMPTY_TEXT = (
     "Please type a question about MS and back pain, sciatica, spasticity or nerve pain — "
     "for example, \"Can MS cause sciatica?\""

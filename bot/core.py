@@ -177,7 +177,9 @@ class Bot:
                     if not quotes:
                         body, refused = compose.UNVERIFIED_TEXT, True
                 else:
-                    body, refused = compose.REFUSAL_TEXT, True
+                    refused = True
+                    body = (compose.ESCALATED_REFUSAL_TEXT if escalations
+                            else compose.REFUSAL_TEXT)
                 timings["compose"] = _ms(t)
         except Exception:  # the escalation and disclaimer must survive any failure below
             quotes, body = [], ERROR_TEXT

@@ -210,3 +210,11 @@ def test_emergency_supersedes_urgent_but_crisis_always_shows(bot) -> None:
     reply = bot.answer("I wet myself and I just want to end it all")
     assert reply.text.index(ESCALATION_TEXT["emergency"]) < reply.text.index(
         ESCALATION_TEXT["crisis"])
+
+
+@pytest.mark.slow
+def test_an_escalated_message_is_not_followed_by_example_questions(bot) -> None:
+    reply = bot.answer("I suddenly can't feel anything when I wipe and I've wet myself")
+    assert reply.escalation == "emergency"
+    assert compose.REFUSAL_TEXT not in reply.text
+    assert reply.text.endswith(f"*{DISCLAIMER}*")
