@@ -134,14 +134,16 @@ def machine() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "torch": torch.__version__,
-        "torch_threads": torch.get_num_threads(),
+        "torch_threads_default": torch.get_num_threads(),  # before Settings.torch_threads
         "loadavg_start": list(os.getloadavg()),
     }
 
 
 def describe(m: Mapping[str, Any]) -> str:
     return (f"{m['nproc']} cores ({m['cpu']}), {m['ram_bytes'] / 2**30:.0f} GiB RAM, "
-            f"Python {m['python']}, torch {m['torch']} with {m['torch_threads']} threads; "
+            f"Python {m['python']}, torch {m['torch']} running the model on "
+            f"{m.get('torch_threads_serving', '?')} thread(s) (TORCH_THREADS; default "
+            f"{m['torch_threads_default']}); "
             f"load average {m['loadavg_start'][0]:.2f} at start, "
             f"{m.get('loadavg_end', [float('nan')])[0]:.2f} at end")
 

@@ -117,7 +117,7 @@ def test_quick_bench_writes_every_section(embedder, docs, tmp_path: Path) -> Non
     assert set(data) >= {"command", "machine", "config", "floor", "answer", "ratio",
                          "cold_start", "ingest", "scale", "serving", "targets"}
     assert data["machine"]["nproc"] >= 1 and data["machine"]["ram_bytes"] > 0
-    assert data["machine"]["torch_threads"] >= 1
+    assert data["machine"]["torch_threads_serving"] >= 1
     _percentiles(data["floor"]["short"])
     _percentiles(data["floor"]["gold"])
     stages = data["answer"]["stages"]
