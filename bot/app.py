@@ -2,21 +2,23 @@
 right, and a "Flag this answer" box for support staff.
 
 `python -m bot.app [--host H] [--port P]` (or `make chat`) serves on 127.0.0.1:7860 by default,
-never with a public share link unless `--share` is given. The page is served first; the bot
-(index and model) loads in a background thread, and a question asked before it is ready waits
-for it, showing a "loading" message (and, from the phrase rules alone, any escalation at once).
+never with a public share link. The page is served first; the bot (index and model; the index
+is built first if missing) loads in a background thread, and a question asked before it is ready
+waits for it, showing a "loading" message (and, from the phrase rules alone, any escalation at
+once).
 If loading fails, every reply is the fail-closed warning, the error and the disclaimer.
 
 The first half of this module is pure functions that build the page's HTML: every piece of
 user or article text goes through `html.escape` (the source panel, the whole-article view, the
-escalation banner) or, for the chat's Markdown, a backslash before every ASCII punctuation mark
-(`user_markdown`), so no markup from a message or an article reaches the page. The bot's own
-reply is Markdown whose article text the bot has already escaped. The second half is a thin
-Gradio layer. The API endpoint `/ask` (message, history) returns the reply's Markdown and
+escalation banner) or, for the chat's Markdown, a backslash before every ASCII mark that could
+start markup (`user_markdown`), so no markup from a message or an article reaches the page.
+The bot's own reply is Markdown whose article text the bot has already escaped. The second half
+is a thin Gradio layer. The API endpoint `/ask` (message, history) returns the reply's Markdown and
 `/ask_json` the whole Reply; nothing else is exposed to API clients.
 
 Nothing about a conversation is logged or stored: the session's messages live in `gr.State`
-(memory) only, and only a flag writes a line to disk (bot.feedback).
+(memory) only, the chat's clear button forgets them, Gradio's in-browser run history is off,
+and only a flag writes a line to disk (bot.feedback).
 Not here: answering (bot.core), the flags file and its drafts (bot.feedback).
 """
 
@@ -68,19 +70,25 @@ ANSWER_CONCURRENCY = "answer"  # the chat and the API share one queue: one answe
 
 # -- pure rendering --------------------------------------------------------------------------
 
-_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+# ASCII marks that can start inline Markdown, HTML, an entity, a link or LaTeX anywhere...
+_INLINE = re.compile(r"([\\`*_{}\[\]<>()#!|~&$:@])")
+# ...and those that make a list, a rule or a heading only at the start of a line. Other marks
+# ("?", ",", "'", "." in a sentence) stay bare, so screen readers do not read out backslashes.
+_LINE_START = re.compile(r"^([ \t]*)([-+=]|\d+\.)", re.M)
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
 def user_markdown(message: str) -> str:
-    """A user's message as Markdown that renders as the literal text: every ASCII punctuation
-    mark is backslash-escaped (CommonMark allows it for all of them), so `<`, `*`, `[`, `#` and
-    the like stay characters, never markup.
+    r"""A user's message as Markdown that renders as the literal text: each ASCII mark that
+    could start markup gets a backslash (CommonMark allows one before any ASCII punctuation),
+    so `<`, `*`, `[`, `#` and the like stay characters, never markup.
 
-    >>> user_markdown("<b>hi</b> *MS*")
-    '\\\\<b\\\\>hi\\\\</b\\\\> \\\\*MS\\\\*'
+    >>> print(user_markdown("<b>hi</b> *MS*, ok?\n1. - a"))
+    \<b\>hi\</b\> \*MS\*, ok?
+    1\. - a
     """
-    return _ASCII_PUNCT.sub(r"\\\1", message)
+    text = _INLINE.sub(r"\\\1", message)
+    return _LINE_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}", text)
 
 
 def highlight(text: str, start: int, end: int, mark_attrs: str = "") -> str:
@@ -110,7 +118,7 @@ def source_card(n: int, quote: Quote, doc: Document | None) -> str:
     """One citation: title, section and the quote highlighted inside its paragraph."""
     title = html.escape(quote.title)
     section = (f"Section: {html.escape(quote.section)}" if quote.section
-               else "Beginning of the article")
+               else "Introduction (before the first heading)")
     if doc is not None and doc.body[quote.start : quote.end] == quote.text:
         p_start, p_end = paragraph_span(doc.body, quote)
         context = highlight(doc.body[p_start:p_end], quote.start - p_start,
@@ -161,10 +169,14 @@ def escalation_html(reply: Reply | None) -> str:
     """A red alert box above the chat with the reply's escalation text, or "" for none."""
     if reply is None or not reply.escalation:
         return ""
+    return _banner(reply.escalation, escalation_texts(reply))
+
+
+def _banner(level: str, texts: Sequence[str]) -> str:
     paragraphs = "".join("<p>" + _BOLD.sub(r"<strong>\1</strong>", html.escape(t)) + "</p>"
-                         for t in escalation_texts(reply))
-    return (f'<div class="escalation-banner escalation-{html.escape(reply.escalation)}" '
-            f'role="alert"><span class="escalation-icon" aria-hidden="true">⚠</span>'
+                         for t in texts)
+    return (f'<div class="escalation-banner escalation-{html.escape(level)}" role="alert">'
+            f'<span class="escalation-icon" aria-hidden="true">⚠</span>'
             f"<div>{paragraphs}</div></div>")
 
 
@@ -179,10 +191,22 @@ def unavailable_reply(error: str) -> Reply:
                  disclaimer=DISCLAIMER)
 
 
+def early_escalations(message: str) -> list[str]:
+    """What the phrase rules alone escalate to (most severe first): shown while the bot loads,
+    since they need no model. The full check runs when the bot answers."""
+    return list(dict.fromkeys(flag.level for flag in match_phrases(message)))
+
+
 def loading_text(message: str) -> str:
-    """Shown while the bot loads: any escalation the phrase rules find at once, then a note."""
-    levels = dict.fromkeys(flag.level for flag in match_phrases(message))
-    return "\n\n".join([*(ESCALATION_TEXT[level] for level in levels), LOADING_TEXT])
+    """Shown while the bot loads: any early escalation, then a note."""
+    texts = [ESCALATION_TEXT[level] for level in early_escalations(message)]
+    return "\n\n".join([*texts, LOADING_TEXT])
+
+
+def loading_banner(message: str) -> str:
+    """The alert box while the bot loads, from the phrase rules ("" if they find nothing)."""
+    levels = early_escalations(message)
+    return _banner(levels[0], [ESCALATION_TEXT[level] for level in levels]) if levels else ""
 
 
 # -- the bot, loaded in the background --------------------------------------------------------
@@ -305,6 +329,20 @@ watch('value', () => {
 });
 """
 
+# Whenever the chat changes: scroll it (not the page) so the latest question sits at the top
+# of the chat box, with the start of its reply (escalation, first quote) right below it.
+# Gradio's own autoscroll is off: it jumps to the end of a long reply, to the disclaimer.
+SCROLL_TO_LATEST_JS = """
+() => { setTimeout(() => {
+  const asked = document.querySelectorAll('#chat [data-testid="user"]');
+  const latest = asked[asked.length - 1];
+  const log = latest && latest.closest('[role="log"]');
+  if (!log) return;
+  const row = latest.closest('.message-row') || latest;
+  log.scrollTop += row.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+}, 60); }
+"""
+
 CSS = """
 .escalation-banner { display: flex; gap: 12px; align-items: flex-start; background: #fdecec;
   color: #5c0f0f; border: 2px solid #b42318; border-left-width: 10px; border-radius: 8px;
@@ -330,6 +368,9 @@ mark.quote { background: #ffe58a; color: #1a1a1a; padding: 1px 2px; border-radiu
 .article-hint { font-weight: 400; color: var(--body-text-color-subdued); }
 .article-body { max-height: 60vh; overflow-y: auto; padding-right: 6px; }
 #examples-label { margin: 0; flex: 0 0 auto; min-width: fit-content; white-space: nowrap; }
+#examples { flex-wrap: wrap; gap: 6px; align-items: center; }
+#examples button { flex: 0 1 auto; }
+#flag-row { align-items: flex-end; }
 """
 
 
@@ -344,7 +385,8 @@ def build_app(loader: BotLoader, settings: Settings) -> gr.Blocks:
             return
         for messages, turn in chat_turn(loader, message, shown or [], past):
             if turn is None:  # still loading
-                yield ("", messages, gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip(), "")
+                yield ("", messages, gr.skip(), gr.skip(), loading_banner(message),
+                       gr.skip(), gr.skip(), "")
                 continue
             yield ("", messages, [*past, message][-HISTORY_KEPT:], turn,
                    escalation_html(turn.reply), sources_html(turn.reply, loader.docs), "", "")
@@ -388,7 +430,7 @@ def build_app(loader: BotLoader, settings: Settings) -> gr.Blocks:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=380):
                 chatbot = gr.Chatbot(
-                    label="Chat", elem_id="chat", height=560, layout="bubble",
+                    label="Chat", elem_id="chat", height=560, layout="bubble", autoscroll=False,
                     sanitize_html=True, allow_tags=False, render_markdown=True,
                     latex_delimiters=[], buttons=["copy"], feedback_options=None,
                     placeholder="Ask a question below, or pick an example.",
@@ -402,16 +444,18 @@ def build_app(loader: BotLoader, settings: Settings) -> gr.Blocks:
                     send = gr.Button("Send", variant="primary", scale=1, elem_id="send")
                 with gr.Row(elem_id="examples"):
                     gr.Markdown("**Try:**", elem_id="examples-label")
-                    example_buttons = [(text, gr.Button(text, size="sm", variant="secondary"))
-                                       for text in EXAMPLES]
-                with gr.Group(elem_id="flag"):
+                    example_buttons = [
+                        (text, gr.Button(text, size="sm", variant="secondary", scale=0,
+                                         min_width=0))
+                        for text in EXAMPLES]
+                with gr.Row(elem_id="flag-row", equal_height=True):
                     reason = gr.Textbox(
                         label="Flag this answer (support staff)", elem_id="flag-reason",
                         placeholder="What is wrong with the latest answer?", lines=1,
-                        max_lines=4,
+                        max_lines=4, scale=4,
                     )
-                    flag = gr.Button("Flag this answer", variant="stop", size="sm",
-                                     elem_id="flag-button")
+                    flag = gr.Button("⚑ Flag this answer", variant="secondary", scale=1,
+                                     min_width=210, elem_id="flag-button")
                 flag_status = gr.Markdown("", elem_id="flag-status")
             with gr.Column(scale=2, min_width=320):
                 gr.Markdown("### Sources of the latest answer")
@@ -420,14 +464,21 @@ def build_app(loader: BotLoader, settings: Settings) -> gr.Blocks:
                 article = gr.HTML("", elem_id="article", js_on_load=ARTICLE_JS)
 
         outputs = [message, chatbot, past, last, banner, sources, article, flag_status]
-        chat = {"concurrency_id": ANSWER_CONCURRENCY, "api_visibility": "private"}
+        chat = {"concurrency_id": ANSWER_CONCURRENCY, "api_visibility": "private",
+                "show_progress_on": chatbot}
         message.submit(on_message, [message, chatbot, past], outputs, **chat)
         send.click(on_message, [message, chatbot, past], outputs, **chat)
         for text, button in example_buttons:
             button.click(_constant(text), None, message, queue=False,
                          api_visibility="private").then(
                 on_message, [message, chatbot, past], outputs, **chat)
-        flag.click(on_flag, [last, reason], [flag_status, reason], api_visibility="private")
+        chatbot.change(None, js=SCROLL_TO_LATEST_JS, api_visibility="private")
+        # The chat's own "clear" button starts a new conversation: forget it all.
+        chatbot.clear(_constant(([], None, "", sources_html(None, {}), "", "")), None,
+                      [past, last, banner, sources, article, flag_status],
+                      api_visibility="private")
+        flag.click(on_flag, [last, reason], [flag_status, reason], api_visibility="private",
+                   show_progress="hidden")
         sources.click(on_source, [last], article, api_visibility="private")
         gr.api(_typed(ask), api_name="ask", concurrency_id=ANSWER_CONCURRENCY)
         gr.api(_typed(ask_json), api_name="ask_json", concurrency_id=ANSWER_CONCURRENCY)
@@ -440,15 +491,16 @@ def _typed(fn: Callable[..., Any]) -> Callable[..., Any]:
     return fn
 
 
-def _constant(value: str) -> Callable[[], str]:
+def _constant(value: Any) -> Callable[[], Any]:
     return lambda: value
 
 
-def serve(demo: gr.Blocks, host: str, port: int, share: bool = False) -> str:
-    """Start the server without blocking; returns its local URL. No telemetry, no run
-    history kept in the browser, no monitoring page, no share link unless asked for."""
+def serve(demo: gr.Blocks, host: str, port: int) -> str:
+    """Start the server without blocking; returns its local URL. Never a public share link
+    (explicitly, so GRADIO_SHARE cannot turn one on), no telemetry, no run history kept in the
+    browser, no monitoring page."""
     demo.launch(
-        server_name=host, server_port=port, share=share, prevent_thread_lock=True,
+        server_name=host, server_port=port, share=False, prevent_thread_lock=True,
         quiet=True, show_error=False, footer_links=["api"], run_history=False,
         enable_monitoring=False, mcp_server=False, ssr_mode=False, css=CSS,
     )
@@ -460,8 +512,6 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--host", help="interface to serve on (HOST; default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (PORT; default 7860)")
-    parser.add_argument("--share", action="store_true",
-                        help="also create a public gradio.live link (off unless given)")
     args = parser.parse_args(argv)
     settings = Settings.from_env(host=args.host, port=args.port)
 
@@ -473,15 +523,13 @@ def main(argv: list[str] | None = None) -> int:
     loader = BotLoader(load)
     demo = build_app(loader, settings)
     try:
-        url = serve(demo, settings.host, settings.port, share=args.share)
+        url = serve(demo, settings.host, settings.port)
     except OSError as exc:
         print(f"error: cannot serve on {settings.host}:{settings.port} ({exc}) — is the chat "
               "already running? Choose another port with --port or PORT.", file=sys.stderr)
         return 1
     loader.start()  # after the page is up: the first question waits for it
     print(f"chat running at {url} (Ctrl+C to stop)", file=sys.stderr)
-    if args.share and demo.share_url:
-        print(f"public link: {demo.share_url}", file=sys.stderr)
     try:
         demo.block_thread()
     except KeyboardInterrupt:

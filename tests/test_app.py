@@ -18,6 +18,7 @@ from bot.app import (
     chat_turn,
     escalation_html,
     highlight,
+    loading_banner,
     paragraph_span,
     serve,
     sources_html,
@@ -54,7 +55,9 @@ def test_user_markdown_escapes_every_punctuation_mark():
         escaped = user_markdown(text)
         assert re.sub(r"\\(.)", r"\1", escaped) == text  # nothing lost
         assert re.search(r"(?<!\\)[<>\[\]!*_`&]", escaped) is None  # nothing left live
-    assert user_markdown("Can MS cause sciatica?") == "Can MS cause sciatica\\?"
+    assert user_markdown("Can't MS cause sciatica?") == "Can't MS cause sciatica?"  # plain
+    assert user_markdown("1. pain\n  - legs\n+ back\n===\n# 2.5 mg") == (
+        "1\\. pain\n  \\- legs\n\\+ back\n\\===\n\\# 2.5 mg")  # no list, heading, rule
 
 
 def test_highlight_escapes_the_three_parts_apart():
@@ -148,6 +151,8 @@ def test_a_question_waits_for_the_bot_to_load(bot):
     assert shown[0] == {"role": "user", "content": user_markdown(
         "I can't control my bladder <b>now</b>")}
     assert shown[1]["content"].startswith(ESCALATION_TEXT["emergency"])  # phrase rules, at once
+    assert "Emergency: get medical help now." in loading_banner("I can't control my bladder")
+    assert loading_banner("can MS cause sciatica?") == ""
     gate.set()
     shown, turn = next(turns)
     assert turn is not None and turn.reply.escalation == "emergency"
