@@ -150,24 +150,7 @@ class Index:
         import faiss
 
         index_dir = Path(index_dir)
-        manifest_path = index_dir / MANIFEST
-        if not manifest_path.is_file():
-            raise IndexMissing(f"no index at {index_dir}: build it with `make ingest`")
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            files = manifest["files"]
-        except (ValueError, KeyError) as exc:
-            raise IndexCorrupt(f"the index manifest in {index_dir} is unreadable ({exc}): "
-                               + _rebuild_hint(index_dir)) from None
-        for name, digest in files.items():
-            path = index_dir / name
-            if not path.is_file() or _sha256(path) != digest:
-                raise IndexCorrupt(f"index file {path} is missing, truncated or altered "
-                                   f"(checksum mismatch): " + _rebuild_hint(index_dir))
-        for key, what in MATCHED.items():
-            if expected is not None and manifest.get(key) != expected[key]:
-                raise IndexMismatch(f"the index at {index_dir} {what} than the one configured "
-                                    f"now: " + _rebuild_hint(index_dir))
+        manifest = _verify(index_dir, expected)
         try:
             tables = json.loads((index_dir / "tables.json").read_text(encoding="utf-8"))
             chunks = [Chunk(**c) for c in tables["chunks"]]
@@ -198,19 +181,35 @@ def is_current(settings: Settings, docs: list[Document]) -> bool:
 
 def quick_is_current(settings: Settings, docs: list[Document]) -> bool:
     """Like `is_current`, reading only the manifest and file checksums (no FAISS/BM25 load)."""
-    manifest_path = Path(settings.index_dir) / MANIFEST
+    try:
+        _verify(Path(settings.index_dir), expected_manifest(settings, docs))
+    except (IndexMissing, IndexMismatch, IndexCorrupt, OSError):
+        return False
+    return True
+
+
+def _verify(index_dir: Path, expected: dict[str, Any] | None) -> dict[str, Any]:
+    """The manifest of `index_dir`, once every file matches its checksum and the matched
+    fields equal `expected` (when given); otherwise the error that names the fix."""
+    manifest_path = index_dir / MANIFEST
+    if not manifest_path.is_file():
+        raise IndexMissing(f"no index at {index_dir}: build it with `make ingest`")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        expected = expected_manifest(settings, docs)
-        if any(manifest.get(key) != expected[key] for key in MATCHED):
-            return False
-        return all(
-            (settings.index_dir / name).is_file()
-            and _sha256(settings.index_dir / name) == digest
-            for name, digest in manifest["files"].items()
-        )
-    except (OSError, ValueError, KeyError):
-        return False
+        files = manifest["files"]
+    except (ValueError, KeyError) as exc:
+        raise IndexCorrupt(f"the index manifest in {index_dir} is unreadable ({exc}): "
+                           + _rebuild_hint(index_dir)) from None
+    for name, digest in files.items():
+        path = index_dir / name
+        if not path.is_file() or _sha256(path) != digest:
+            raise IndexCorrupt(f"index file {path} is missing, truncated or altered "
+                               f"(checksum mismatch): " + _rebuild_hint(index_dir))
+    for key, what in MATCHED.items():
+        if expected is not None and manifest.get(key) != expected[key]:
+            raise IndexMismatch(f"the index at {index_dir} {what} than the one configured "
+                                f"now: " + _rebuild_hint(index_dir))
+    return manifest
 
 
 def build(settings: Settings, embedder: Embedder | None = None, progress: bool = True,
