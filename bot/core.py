@@ -187,7 +187,9 @@ class Bot:
                                   notes=notes, disclaimer=DISCLAIMER)
         timings["total"] = _ms(t_start)
         return Reply(text=text_out, quotes=quotes, escalation=escalation, refused=refused,
-                     disclaimer=DISCLAIMER, timings_ms=timings)
+                     disclaimer=DISCLAIMER, timings_ms=timings, escalation_texts=escalations,
+                     notes=notes, lead_in=compose.LEAD_IN if quotes else "",
+                     message="" if quotes else (body or ""))
 
 
 def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:

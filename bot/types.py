@@ -25,7 +25,13 @@ class Quote:
 
 @dataclass(frozen=True)
 class Reply:
-    """What a patient gets back. `text` is the whole Markdown reply as shown."""
+    """What a patient gets back. `text` is the whole Markdown reply as shown; the other fields
+    are its parts, in the order the reply shows them, for pages that lay it out themselves:
+
+    escalation_texts (fixed, first) → notes → lead_in + quotes (the first quote is the answer,
+    the rest are "More from the articles") or `message` (a fixed text such as the refusal) →
+    safety_net (fixed "get help now if…" list) → disclaimer (fixed, always last).
+    """
 
     text: str
     quotes: list[Quote]
@@ -33,6 +39,11 @@ class Reply:
     refused: bool
     disclaimer: str
     timings_ms: dict[str, float] = field(default_factory=dict)
+    escalation_texts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    lead_in: str = ""
+    message: str = ""
+    safety_net: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
