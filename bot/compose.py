@@ -242,6 +242,7 @@ def render(
     body: str | None,
     notes: Sequence[str],
     disclaimer: str,
+    safety_net: str = "",
 ) -> str:
     """The reply as Markdown: escalation first, then notes, then quotes with citations (or a
     fixed `body` such as the refusal), then sources, then the disclaimer — always last."""
@@ -254,5 +255,7 @@ def render(
                                                     for n, q in enumerate(quotes, start=1)))
     elif body:
         parts.append(body)
+    if safety_net:
+        parts.append(safety_net)
     parts.append(f"---\n\n*{disclaimer}*")
     return "\n\n".join(parts)

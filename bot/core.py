@@ -23,9 +23,12 @@ from bot.safety import (
     DISCLAIMER,
     ESCALATION_TEXT,
     FAIL_CLOSED_TEXT,
+    SAFETY_NET_TEXT,
     RedFlag,
     SafetyChecker,
     check_safely,
+    ensure_head,
+    needs_safety_net,
 )
 from bot.types import Reply
 from ingest.corpus import load_corpus
@@ -148,6 +151,7 @@ class Bot:
         timings["safety"] = _ms(t)
         escalations = _escalation_texts(flags)
         escalation = flags[0].level if flags else None
+        safety_net = SAFETY_NET_TEXT if needs_safety_net(raw, flags) else ""
 
         quotes: list = []
         body: str | None = None
@@ -184,12 +188,12 @@ class Bot:
         except Exception:  # the escalation and disclaimer must survive any failure below
             quotes, body = [], ERROR_TEXT
         text_out = compose.render(escalations=escalations, quotes=quotes, body=body,
-                                  notes=notes, disclaimer=DISCLAIMER)
+                                  notes=notes, safety_net=safety_net, disclaimer=DISCLAIMER)
         timings["total"] = _ms(t_start)
         return Reply(text=text_out, quotes=quotes, escalation=escalation, refused=refused,
                      disclaimer=DISCLAIMER, timings_ms=timings, escalation_texts=escalations,
                      notes=notes, lead_in=compose.LEAD_IN if quotes else "",
-                     message="" if quotes else (body or ""))
+                     message="" if quotes else (body or ""), safety_net=safety_net)
 
 
 def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:
@@ -229,7 +233,8 @@ def load(index_dir: str | Path | None = None, *, settings: Settings | None = Non
         build(settings, embedder=embedder, progress=False)
         index = Index.load(settings.index_dir, expected, docs)
     try:
-        checker: SafetyChecker | None = SafetyChecker(embedder.encode)
+        head = ensure_head(settings.index_dir, embedder.encode)
+        checker: SafetyChecker | None = SafetyChecker(embedder.encode, head)
     except Exception as exc:  # fail closed: every reply will escalate until this is fixed
         print(f"error: the red-flag checker could not start ({exc}); every reply will "
               "escalate", file=sys.stderr)

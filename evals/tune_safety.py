@@ -1,21 +1,22 @@
-"""Tune and measure the red-flag check on evals/redflag_tuning.jsonl.
+"""Measure and tune the red-flag check on sets kept apart by use.
 
-    python -m evals.tune_safety
+    python -m evals.tune_safety            # figures on training, dev and blind, side by side
+    python -m evals.tune_safety --sweep    # also: the learned channel's thresholds swept on dev
 
-Prints, for the thresholds in `bot.safety.THRESHOLDS`: recall per level, the false-positive
-rate on benign messages, the time per check and how often a check needed an extra model pass;
-then a sweep of the embedding channel's threshold per level, the thresholds the tuning rule
-picks, and every misclassified message. The held-out gold set is not read here.
+Sets: **training** (`bot/safety/data/*.jsonl`, what the classifier is fitted on), **dev**
+(`evals/redflag_dev.jsonl`, written apart from the rules, plus the red-flag and near-miss items
+of `evals/gold.jsonl`: what thresholds and variants are chosen on) and **blind**
+(`evals/blind_redflags.jsonl`, written by someone who read only the articles and the clinical
+sources; frozen, reported, never chosen on). Per set and level: recall (an urgent message
+counts as caught when it gets urgent or emergency), precision of the most severe level shown,
+and the benign false-escalation rate; for the rules alone, the learned channel alone, and both.
 
-Tuning rules. Threshold: per level, the lowest value (0.01 grid) at which the embedding
-channel fires on no benign message and on no message of a less severe level, plus `MARGIN`.
-Probe margin (when a multi-sentence message is worth splitting): every one-sentence message is
-padded with neutral sentences (`PADDING`); per level, the widest margin (0.05 grid) at which the
-padded benign messages pay for a split at most `PROBE_BUDGET` of the time.
+Not here: the rules and the classifier themselves (`bot.safety`).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import time
@@ -25,203 +26,162 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.safety import (
-    LEVELS,
-    PROBE_MARGIN,
-    THRESHOLDS,
-    RedFlag,
-    SafetyChecker,
-    match_phrases,
-    normalize,
-    units,
-)
+from bot.safety import LEVELS, THRESHOLDS, RedFlag, SafetyChecker, ensure_head, match_phrases
+from bot.safety.classifier import load_examples
+from bot.safety.normalize import normalize
 
-TUNING_SET = Path(__file__).resolve().parent / "redflag_tuning.jsonl"
-MARGIN = 0.02
-PROBE_BUDGET = 0.05
-PADDING = (
-    ("I have had MS for about six years.", "What should I do?"),
-    ("Hi, I have a question about my back.", "Is this normal for MS?"),
-    ("Thanks for the earlier answer.", "Any advice?"),
-)
+EVALS = Path(__file__).resolve().parent
+DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "gold.jsonl")
+BLIND_FILE = EVALS / "blind_redflags.jsonl"
 _RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
 @dataclass(frozen=True)
-class Example:
+class Item:
+    id: str
     text: str
     level: str | None
 
 
-@dataclass(frozen=True)
-class Result:
-    example: Example
-    flags: list[RedFlag]
-    seconds: float
-    extra_passes: int  # model calls made by the check itself (message_vec was given)
-
-    @property
-    def levels(self) -> list[str]:
-        return [f.level for f in self.flags]
-
-
-@dataclass(frozen=True)
-class Report:
-    results: list[Result]
-
-    def recall(self, level: str) -> float:
-        """Share of messages labelled `level` whose escalations include `level`."""
-        rows = [r for r in self.results if r.example.level == level]
-        return sum(level in r.levels for r in rows) / len(rows)
-
-    def top_correct(self, level: str) -> float:
-        """Share labelled `level` whose most severe escalation is exactly `level`."""
-        rows = [r for r in self.results if r.example.level == level]
-        return sum(r.levels[:1] == [level] for r in rows) / len(rows)
-
-    @property
-    def false_positive_rate(self) -> float:
-        benign = [r for r in self.results if r.example.level is None]
-        return sum(bool(r.flags) for r in benign) / len(benign)
-
-    @property
-    def wrong(self) -> list[Result]:
-        return [r for r in self.results if r.levels[:1] != ([r.example.level] if r.example.level
-                                                               else [])]
-
-
-def load_set(path: Path = TUNING_SET) -> list[Example]:
-    with open(path, encoding="utf-8") as f:
-        return [Example(row["text"], row["level"]) for row in map(json.loads, f) if row]
-
-
-def evaluate(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
-             examples: Sequence[Example], counter: list[int]) -> Report:
-    """Run the check as the bot does: the message vector is computed first and passed in.
-    `counter[0]` must count calls of the encoder the checker was built with."""
-    results = []
-    vectors = encode([ex.text for ex in examples])
-    for ex, vec in zip(examples, vectors, strict=True):
-        before = counter[0]
-        t = time.perf_counter()
-        flags = checker.check(ex.text, vec)
-        results.append(Result(ex, flags, time.perf_counter() - t, counter[0] - before))
-    return Report(results)
-
-
-def over_fires(level: str, label: str | None) -> bool:
-    """Would firing `level` on a message labelled `label` over-escalate it?"""
-    return label is None or _RANK[label] > _RANK[level]
-
-
-def tuned_thresholds(examples: Sequence[Example],
-                     best: Sequence[dict[str, tuple[float, str, str]]]) -> dict[str, float]:
-    """The tuning rule (module docstring) applied to each example's best similarity."""
-    out = {}
-    for level in LEVELS:
-        worst = max((b[level][0] for ex, b in zip(examples, best, strict=True)
-                     if over_fires(level, ex.level)), default=0.0)
-        out[level] = round(float(np.ceil(worst * 100 + 1e-9)) / 100 + MARGIN, 2)
+def load_items(path: Path, escalation_only: bool = False) -> list[Item]:
+    """Items of a gold-schema file (`question`, `escalate`) or a training file (`text`,
+    `level`). With `escalation_only`, a gold file gives its red flags and its benign messages
+    that mention a symptom word (the near misses), not its plain questions."""
+    if not path.exists():
+        return []
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        row = json.loads(line)
+        if "text" in row:
+            out.append(Item(f"{path.stem}:{n}", row["text"], row["level"]))
+            continue
+        text = "\n".join([*row.get("history", []), row["question"]])
+        if escalation_only and row.get("escalate") is None and row.get("expect") != "any":
+            continue
+        out.append(Item(row["id"], text, row.get("escalate")))
     return out
 
 
-def probe_table(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
-                examples: Sequence[Example]) -> dict[str, list[tuple[float, float, float]]]:
-    """Per level and margin: (margin, share of padded benign messages that would be split,
-    share of padded red flags whose own sentence passes the threshold that would be split)."""
-    singles = [ex for ex in examples if len(units(normalize(ex.text))) == 1]
-    padded = [(ex, f"{pre} {ex.text}. {post}") for ex in singles for pre, post in PADDING]
-    whole = encode([t for _, t in padded]) @ checker.exemplar_matrix.T
-    alone = encode([ex.text for ex in singles]) @ checker.exemplar_matrix.T
-    alone = np.repeat(alone, len(PADDING), axis=0)
-    benign = np.array([ex.level is None for ex, _ in padded])
-    table = {}
-    for level in LEVELS:
-        cols, thr = checker.columns(level), checker.thresholds[level]
-        w, a = whole[:, cols].max(1), alone[:, cols].max(1)
-        wanted = np.array([ex.level == level for ex, _ in padded]) & (a >= thr)
-        table[level] = [(m, float((w[benign] >= thr - m).mean()),
-                         float((w[wanted] >= thr - m).mean()) if wanted.any() else 1.0)
-                        for m in np.round(np.arange(0.05, 0.31, 0.05), 2)]
-    return table
+def sets() -> dict[str, list[Item]]:
+    train = [Item(f"train:{i}", ex.text, ex.level) for i, ex in enumerate(load_examples())]
+    dev = load_items(DEV_FILES[0]) + load_items(DEV_FILES[1], escalation_only=True)
+    return {"training": train, "dev": dev, "blind": load_items(BLIND_FILE)}
 
 
-def tuned_margins(table: dict[str, list[tuple[float, float, float]]]) -> dict[str, float]:
-    return {level: float(max((m for m, cost, _ in rows if cost <= PROBE_BUDGET), default=0.0))
-            for level, rows in table.items()}
+def caught(label: str, levels: Sequence[str]) -> bool:
+    """Is a message labelled `label` escalated enough? Urgent is caught by emergency too."""
+    return label in levels or (label == "urgent" and "emergency" in levels)
 
 
-def counting(encode: Callable[[list[str]], np.ndarray]
-             ) -> tuple[Callable[[list[str]], np.ndarray], list[int]]:
-    counter = [0]
+@dataclass(frozen=True)
+class Scores:
+    n: dict[str, int]
+    recall: dict[str, float]
+    precision: dict[str, float]
+    false_escalation: float
+    missed: list[tuple[Item, list[str]]]
+    over: list[tuple[Item, list[str]]]
 
-    def wrapped(texts: list[str]) -> np.ndarray:
-        counter[0] += 1
-        return encode(texts)
+    def line(self) -> str:
+        cells = [f"{lv} {self.recall[lv]:.3f} ({self.n[lv]})" for lv in LEVELS]
+        prec = " ".join(f"{lv[:4]} {self.precision[lv]:.2f}" for lv in LEVELS)
+        return (f"recall {' | '.join(cells)}; benign false escalation "
+                f"{self.false_escalation:.3f} ({self.n['benign']}); precision {prec}")
 
-    return wrapped, counter
+
+def score(items: Sequence[Item], predicted: Sequence[list[str]]) -> Scores:
+    n = {lv: sum(it.level == lv for it in items) for lv in LEVELS}
+    n["benign"] = sum(it.level is None for it in items)
+    recall, precision = {}, {}
+    for lv in LEVELS:
+        rows = [p for it, p in zip(items, predicted, strict=True) if it.level == lv]
+        recall[lv] = sum(caught(lv, p) for p in rows) / len(rows) if rows else float("nan")
+        top = [it for it, p in zip(items, predicted, strict=True) if p[:1] == [lv]]
+        precision[lv] = (sum(it.level == lv for it in top) / len(top)) if top else float("nan")
+    benign = [p for it, p in zip(items, predicted, strict=True) if it.level is None]
+    fe = sum(bool(p) for p in benign) / len(benign) if benign else float("nan")
+    missed = [(it, p) for it, p in zip(items, predicted, strict=True)
+              if it.level and not caught(it.level, p)]
+    over = [(it, p) for it, p in zip(items, predicted, strict=True) if it.level is None and p]
+    return Scores(n, recall, precision, fe, missed, over)
 
 
-def main() -> None:
+def run(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
+        items: Sequence[Item]) -> tuple[list[list[str]], list[list[str]], list[list[str]],
+                                        list[float]]:
+    """Levels found per item by both channels, the rules alone and the learned channel alone,
+    with the check time (ms) given the message vector, as the bot computes it."""
+    vecs = encode([it.text for it in items]) if items else np.zeros((0, checker.dim))
+    both, rules, learned, ms = [], [], [], []
+    for it, vec in zip(items, vecs, strict=True):
+        t = time.perf_counter()
+        flags = checker.check(it.text, vec)
+        ms.append((time.perf_counter() - t) * 1000)
+        both.append(_levels(flags))
+        rules.append(_levels(match_phrases(it.text)))
+        learned.append(_levels(checker.learned(normalize(it.text),
+                                               vec / np.linalg.norm(vec))))
+    return both, rules, learned, ms
+
+
+def _levels(flags: Sequence[RedFlag]) -> list[str]:
+    return sorted({f.level for f in flags}, key=_RANK.__getitem__)
+
+
+def sweep(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
+          items: Sequence[Item]) -> None:
+    """The learned channel alone on dev, per level and threshold: recall / benign fired."""
+    vecs = encode([it.text for it in items])
+    p = checker.head.level_proba(vecs)
+    print("learned channel (whole-message vector) on dev, by threshold: recall / benign fired")
+    for thr in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        cells = []
+        for lv in LEVELS:
+            hit = np.mean([p[lv][i] >= thr for i, it in enumerate(items) if it.level == lv])
+            fire = np.mean([p[lv][i] >= thr for i, it in enumerate(items) if it.level is None])
+            cells.append(f"{lv} {hit:.3f}/{fire:.3f}")
+        print(f"  {thr:.1f}  " + "   ".join(cells))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.tune_safety", description=__doc__)
+    parser.add_argument("--sweep", action="store_true", help="sweep thresholds on dev")
+    parser.add_argument("--no-blind", action="store_true",
+                        help="leave the blind set out (while choosing between variants)")
+    parser.add_argument("--show", choices=["training", "dev", "blind"], action="append",
+                        default=[], help="list the missed and over-escalated items of a set")
+    args = parser.parse_args(argv)
     from ingest.embed import load_embedder
     from ingest.settings import Settings
 
-    embedder = load_embedder(Settings.from_env())
-    examples = load_set()
-    encode, counter = counting(embedder.encode)
-    checker = SafetyChecker(encode)
-    embedder.encode(["warm up"])
-    report = evaluate(checker, embedder.encode, examples, counter)
-
-    counts = {lv: sum(ex.level == lv for ex in examples) for lv in [*LEVELS, None]}
-    print(f"tuning set: {len(examples)} messages {counts}")
-    print(f"thresholds: {THRESHOLDS}")
-    for level in LEVELS:
-        print(f"  {level:9} recall {report.recall(level):.3f}   "
-              f"most severe level right {report.top_correct(level):.3f}")
-    benign = counts[None]
-    fp = round(report.false_positive_rate * benign)
-    print(f"  false-positive rate on benign: {report.false_positive_rate:.3f} ({fp}/{benign})")
-    times = [r.seconds * 1000 for r in report.results]
-    extra = [r for r in report.results if r.extra_passes]
-    print(f"  check time, message_vec given: median {statistics.median(times):.3f} ms, "
-          f"max {max(times):.1f} ms; extra model pass on {len(extra)}/{len(examples)} messages")
-    phrase_only = [ex for ex in examples if ex.level and ex.level not in
-                   [f.level for f in match_phrases(ex.text)]]
-    print(f"  red flags the phrase rules alone miss: {len(phrase_only)}")
-
-    best = checker.best_matches([ex.text for ex in examples])
-    print("\nembedding channel alone (every eligible sentence), by threshold:")
-    print("  thr  " + "  ".join(f"{lv[:5]:>5} hit/over" for lv in LEVELS))
-    for thr in np.arange(0.40, 0.91, 0.05):
-        cells = []
-        for level in LEVELS:
-            hit = sum(b[level][0] >= thr for ex, b in zip(examples, best, strict=True)
-                      if ex.level == level)
-            over = sum(b[level][0] >= thr for ex, b in zip(examples, best, strict=True)
-                       if over_fires(level, ex.level))
-            cells.append(f"{hit:>6}/{over:<5}")
-        print(f"  {thr:.2f} " + "  ".join(f"{c:>14}" for c in cells))
-    print(f"\ntuned thresholds (rule: no over-escalation, +{MARGIN}): "
-          f"{tuned_thresholds(examples, best)}")
-    for level in LEVELS:
-        worst = max(((b[level][0], ex.text, b[level][1]) for ex, b in
-                     zip(examples, best, strict=True) if over_fires(level, ex.level)))
-        print(f"  {level:9} closest non-{level}: {worst[0]:.3f} {worst[1]!r} ~ {worst[2]}")
-
-    table = probe_table(checker, embedder.encode, examples)
-    print(f"\nprobe margins in use: {PROBE_MARGIN}; padded messages split / diluted red flags "
-          "recovered, by margin:")
-    for level, rows in table.items():
-        print(f"  {level:9} " + "  ".join(f"{m:.2f}: {c:.3f}/{r:.2f}" for m, c, r in rows))
-    print(f"  tuned probe margins (split at most {PROBE_BUDGET:.0%} of benign): "
-          f"{tuned_margins(table)}")
-
-    print("\nmisclassified:" if report.wrong else "\nmisclassified: none")
-    for r in report.wrong:
-        got = ", ".join(f"{f.level}/{f.rule}" for f in r.flags) or "none"
-        print(f"  want {r.example.level!s:9} got {got:40} {r.example.text!r}")
+    settings = Settings.from_env()
+    embedder = load_embedder(settings)
+    checker = SafetyChecker(embedder.encode, ensure_head(settings.index_dir, embedder.encode))
+    print(f"thresholds {THRESHOLDS}")
+    for name, items in sets().items():
+        if name == "blind" and args.no_blind:
+            continue
+        if not items:
+            print(f"\n{name}: no items")
+            continue
+        both, rules, learned, ms = run(checker, embedder.encode, items)
+        print(f"\n{name}: {len(items)} messages")
+        for label, pred in (("rules", rules), ("learned", learned), ("both", both)):
+            print(f"  {label:8} {score(items, pred).line()}")
+        print(f"  check time given the message vector: median {statistics.median(ms):.2f} ms, "
+              f"p95 {float(np.percentile(ms, 95)):.2f} ms")
+        if name in args.show:
+            s = score(items, both)
+            for it, p in s.missed:
+                print(f"    MISSED want {it.level:9} got {p!s:24} {it.id} {it.text[:150]!r}")
+            for it, p in s.over:
+                print(f"    OVER   got {p!s:24} {it.id} {it.text[:150]!r}")
+    if args.sweep:
+        sweep(checker, embedder.encode, sets()["dev"])
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,0 +1,199 @@
+"""The red-flag check: concept rules first, the learned channel second, fail closed.
+
+Every user message is checked here before retrieval and independently of it:
+
+1. **Concept rules** (`bot.safety.rules` over `bot.safety.catalogue`) on the whole normalized
+   message. What a rule finds stands: nothing below can lower it.
+2. **The learned channel** (`bot.safety.classifier`) on the message vector the bot already
+   computed. It may only add a level the rules did not find, and it is vetoed (below crisis)
+   on a sentence that is a knowledge question or tells of a past, resolved event — the scope
+   the rules use too. A message of several sentences whose whole vector comes near a threshold
+   (`PROBE`), or that is longer than one vector covers, is split and its sentences with a
+   symptom cue are embedded in one batch (at most `MAX_UNITS`), so a red flag buried in a long
+   rambling message still shows.
+
+`check_safely` never raises: any failure, or no checker, escalates (fail closed). A message
+longer than `MAX_CHECK_CHARS` is not read in full in time, so it escalates with the
+fail-closed text rather than being half-checked.
+
+Not here: the fixed texts (`bot.safety.texts`); how the reply is laid out (`bot.core`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.safety import scope
+from bot.safety.catalogue import RULES
+from bot.safety.classifier import SafetyHead
+from bot.safety.normalize import normalize
+from bot.safety.rules import CHECK_FAILED, RANK, RedFlag, match
+from bot.types import LEVELS
+
+# P(level) at which the learned channel fires, per level. Chosen on evals/redflag_dev.jsonl by
+# `python -m evals.tune_safety` (emergency and crisis: recall first; urgent: recall ≥ 0.95).
+THRESHOLDS: dict[str, float] = {"emergency": 0.5, "crisis": 0.5, "urgent": 0.5}
+# A multi-sentence message is split when its whole vector gives some level at least this.
+PROBE = 0.15
+COVER_CHARS = 800  # message_vec is taken to cover this much (the model reads 256 word pieces)
+MAX_UNITS = 16  # sentences embedded at most, per message
+MAX_UNIT_CHARS = 400
+# The rules read about 1.5 µs per character: past this, a check would hold the queue for
+# seconds, so the message escalates with the fail-closed text instead (measured by
+# `python -m evals.tune_safety`; a message this long is not a chat message).
+MAX_CHECK_CHARS = 200_000
+_SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|;\s*")
+# Sentences worth embedding on their own mention a body part, symptom, feeling or intent.
+_CUE = re.compile(
+    r"\b(?:blad|bowel|pee|wee|urin|toilet|loo|wip|numb|tingl|feel|leg|feet|foot|walk|stand|fall"
+    r"|fell|trip|flop|accident|crash|face|speech|word|arm|stroke|die|dead|death|live|living|life"
+    r"|kill|end|hurt|harm|cut|pill|tablet|dose|point|burden|over|fever|temp|chill|shiver|sweat"
+    r"|weight|thin|cancer|tumo|night|sleep|inject|needle|drug|symptom|relapse|flare|vision"
+    r"|sight|see|eye|double|blind|burn|sting|infection|uti|worse|new|sudden|gone|goodbye"
+    r"|disappear|hopeless|note|letter|family|everyone|anymore|cope|alone|pointless|plan|chest"
+    r"|head|neck|breath|seiz|fit|collaps|faint|steroid|pred|bone|car|stop)"
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence the learned channel may read on its own."""
+
+    text: str
+    general: bool  # a knowledge question or hypothetical: only crisis may fire
+    resolved: bool  # past and over: only crisis may fire
+
+
+def units(text: str) -> list[Unit]:
+    """Sentences of a normalized message (two words or more), capped in length."""
+    out = []
+    for part in _SPLIT.split(text):
+        part = part.strip()
+        if len(part.split()) < 2:
+            continue
+        part = part[:MAX_UNIT_CHARS]
+        out.append(Unit(part, scope.is_general_question(part), scope.resolved(part)))
+    return out
+
+
+def _eligible(unit: Unit, level: str) -> bool:
+    return level == "crisis" or not (unit.general or unit.resolved)
+
+
+class SafetyChecker:
+    """Concept rules plus the learned head. Holds the head and the encoder it was trained for."""
+
+    def __init__(self, encode: Callable[[list[str]], np.ndarray], head: SafetyHead,
+                 thresholds: Mapping[str, float] | None = None) -> None:
+        self.thresholds = dict(THRESHOLDS if thresholds is None else thresholds)
+        if set(self.thresholds) != set(LEVELS):
+            raise ValueError(
+                f"thresholds must name exactly {LEVELS}, got {sorted(self.thresholds)}")
+        self._encode = encode
+        self.head = head
+        self.dim = int(head.weight.shape[1])
+
+    # -- vectors ---------------------------------------------------------------------------------
+    def _vector(self, vec: np.ndarray) -> np.ndarray:
+        v = np.asarray(vec, dtype=np.float32).reshape(-1)
+        norm = float(np.linalg.norm(v)) if v.shape == (self.dim,) else 0.0
+        if not np.isfinite(norm) or norm == 0.0:
+            raise ValueError(f"message_vec must be a finite nonzero {self.dim}-d vector")
+        return v / norm
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        vecs = np.asarray(self._encode(list(texts)), dtype=np.float32)
+        if vecs.shape != (len(texts), self.dim) or not np.isfinite(vecs).all():
+            raise ValueError(f"encode returned {vecs.shape} for {len(texts)} texts")
+        return vecs
+
+    # -- the learned channel ----------------------------------------------------------------------
+    def learned(self, text: str, message_vec: np.ndarray | None,
+                levels: Sequence[str] = LEVELS) -> list[RedFlag]:
+        """Levels (of `levels`) the head finds in a normalized message, after scope vetoes."""
+        cands = units(scope.strip_idioms(text))
+        if not cands or not levels:
+            return []
+        covered = len(text) <= COVER_CHARS
+        flags: dict[str, RedFlag] = {}
+        split = len(cands) > 1 or not covered
+        if message_vec is not None and covered:
+            p = self.head.level_proba(message_vec[None, :])
+            for level in levels:
+                if p[level][0] >= self.thresholds[level] and (
+                        level == "crisis" or any(_eligible(u, level) for u in cands)):
+                    flags[level] = RedFlag(level, f"learned:{level}", text[:200])
+            split = len(cands) > 1 and any(p[lv][0] >= PROBE for lv in levels
+                                           if lv not in flags)
+        if split:
+            keep = [u for u in cands if covered or _CUE.search(u.text)]
+            if len(keep) > MAX_UNITS:
+                keep = keep[: MAX_UNITS // 2] + keep[-(MAX_UNITS // 2):]
+            if keep:
+                p = self.head.level_proba(self._embed([u.text for u in keep]))
+                for level in levels:
+                    if level in flags:
+                        continue
+                    for i, unit in enumerate(keep):
+                        if p[level][i] >= self.thresholds[level] and _eligible(unit, level):
+                            flags[level] = RedFlag(level, f"learned:{level}", unit.text)
+                            break
+        return [flags[lv] for lv in LEVELS if lv in flags]
+
+    # -- the check -------------------------------------------------------------------------------
+    def check(self, message: str, message_vec: np.ndarray | None = None) -> list[RedFlag]:
+        """All red flags in the whole message, most severe first, at most one per level.
+
+        `message_vec`: the caller's normalized embedding of the (possibly cut) message, reused
+        so that a short message costs no extra model pass. May raise: use `check_safely`.
+        """
+        if not isinstance(message, str):
+            raise TypeError(f"message must be str, not {type(message).__name__}")
+        if len(message) > MAX_CHECK_CHARS:
+            return [CHECK_FAILED]
+        if message_vec is not None:
+            message_vec = self._vector(message_vec)  # a bad vector fails, even if unused
+        text = normalize(message)
+        found: dict[str, RedFlag] = {}
+        for flag in match(text, RULES):
+            found.setdefault(flag.level, flag)
+        missing = [level for level in LEVELS if level not in found]
+        for flag in self.learned(text, message_vec, missing):
+            found.setdefault(flag.level, flag)
+        return sorted(found.values(), key=lambda f: RANK[f.level])
+
+
+def match_phrases(message: str) -> list[RedFlag]:
+    """Concept-rule hits over the whole message, at most one per rule, most severe first.
+
+    >>> [f.rule for f in match_phrases("No fever, but I can't feel when I wipe")]
+    ['cannot-feel-toilet']
+    """
+    return match(normalize(message), RULES)
+
+
+def check_safely(checker: SafetyChecker | None, message: str,
+                 message_vec: np.ndarray | None = None) -> list[RedFlag]:
+    """`checker.check`, but never raises: any failure (or no checker) escalates to emergency."""
+    if checker is None:
+        return [CHECK_FAILED]
+    try:
+        return checker.check(message, message_vec)
+    except Exception:
+        return [CHECK_FAILED]
+
+
+def needs_safety_net(message: str, flags: Sequence[RedFlag]) -> bool:
+    """A message that tells of the writer's own current symptoms and raised no flag ends with
+    the fixed "get help now if…" list; a knowledge question does not.
+
+    >>> needs_safety_net("my legs feel stiff and heavy today", [])
+    True
+    >>> needs_safety_net("what is spasticity?", [])
+    False
+    """
+    return not flags and scope.describes_own_symptoms(normalize(message))

@@ -1,0 +1,173 @@
+"""Concept lexicons: each names one idea (a body function, a kind of loss, an onset, a time
+scope) as a regex alternation of the words people use for it, with lay terms, UK and US
+spellings and common typos. Red flags in `bot.safety.catalogue` are combinations of these,
+matched within a clause: site or function × loss or change × onset.
+
+Not here: how a combination is matched and scoped (`bot.safety.rules`, `bot.safety.scope`).
+"""
+
+from __future__ import annotations
+
+
+def gap(n: int) -> str:
+    """Up to `n` filler words ("my legs [just keep] giving way")."""
+    return rf"(?:[\w']+,? ){{0,{n}}}"
+
+
+# -- loss or inability ---------------------------------------------------------------------------
+CANT = (
+    r"(?:can'?t|cannot|can not|cnt|could(?:n'?t| not)|(?:un|not |no longer |not even )able to"
+    r"|can no longer)(?: even| really| properly| actually)?"
+)
+FEEL_NEG = (
+    r"(?:can'?t|cannot|can not|cnt|couldn'?t|could not|don'?t|do not|didn'?t|did not|no longer"
+    r"|not|barely|hardly|unable to)(?: even| really| properly| actually)?"
+    r" (?:feel|felt|sense|notice|tell)"
+)
+PEE = (
+    r"(?:pee|pea|wee|urinat\w*|piss|pass (?:urine|water)|go (?:for a )?(?:pee|wee)"
+    r"|empty (?:my |the )?bladder|start (?:peeing|weeing|the flow))"
+)
+BLADDER = r"(?:blad+e?r|bladdr|bowels?|bowles)"
+NUMB = (
+    r"(?:numb\w*|numm\w*|numnes+|tingl\w*|pins and needles|dead|no (?:feeling|sensation)"
+    r"|lost (?:all )?(?:the )?(?:feeling|sensation)|los(?:s|ing) (?:of )?(?:feeling|sensation)"
+    r"|(?:reduced|less|little|strange|weird|odd) (?:feeling|sensation))"
+)
+AREA = (
+    r"(?:down (?:there|below|under)|between (?:my|the|his|her|your) legs"
+    r"|(?:my|the|his|her) (?:groin|genitals?|genital area|privates?|private (?:parts|area|bits)"
+    r"|bits|crotch|bum|butt|buttocks?|backside|bottom|bum cheeks|anus|back passage|perineum"
+    r"|vagina|vulva|penis|testicles|inner thighs|rear end|saddle(?: area)?)"
+    r"|(?:the |my )?(?:groin|genital|crotch|buttock|bottom|bum|anal|private|saddle) (?:area|region)"
+    r"|groin|genitals|crotch|buttocks|perineum)"
+)
+LEGS = r"(?:legs|leggs|legz)"
+SCIATICA = r"(?:sciatica|sciatic\w*|siatica|sciatca|sciattica|schiatica|sciatia|shooting pains?)"
+BACK = r"(?:back|spine|spinal|neck|tailbone|coccyx|lumbar|vertebra\w*|sciatica)"
+PAIN = r"(?:pain\w*|ache\w*|aching|achy|achey|hurts?|hurting|sore|throbb\w*|sciatica|agony|back)"
+DOUBLE = r"(?:doub?b?le|duble|dubble|dbl)"
+WEIGHT = r"(?:(?:\d+ ?)?(?:weight|wieght|wight|pounds|lbs|kilos?|kgs?|stones?)|half a stone)"
+SYMPTOM = (
+    r"(?:numb\w*|tingl\w*|pins and needles|weak\w*|balance|dizz\w*|vertigo|vision|eyesight"
+    r"|blurr\w*|walking|walkin|clums\w*|symptoms?|speech|swallowing|co-?ordination|tremor\w*"
+    r"|dragg\w*|foot drop|buzz\w*|unsteady|wobbl\w*|memory|word[- ]finding|confus\w*"
+    r"|lhermitte\w*|electric shocks?|spasms?|spasticity|ms hug|tight band|hug)"
+)
+_NUM = r"(?:\d+|one|two|three|four|five|six|seven|a few|several|a couple(?: of)?|couple of|a)"
+DURATION = (
+    r"(?:(?:for|over|in|since|lasting|lasted|been) (?:the )?(?:last |past )?"
+    r"(?:more than |over |about |nearly |almost )?"
+    r"(?:" + _NUM + r" (?:days?|weeks?)|(?:24|30|36|48|72) ?(?:hours|hrs|h)|a day and a half"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday|last week|the weekend)"
+    r"|" + _NUM + r" days (?:now|ago|running|straight)"
+    r"|(?:more|longer) than (?:24|twenty[- ]four) ?(?:hours|hrs|h)|(?:more|longer) than a day)"
+)
+FEVER = (
+    r"(?:fever\w*|fevre|fevor|feaver|pyrexi\w*|(?:a|high|running a|got a|have a|had a|with a"
+    r"|slight) (?:temp|temperature)|temperature of|temp of|(?:3[89]|4[01])(?:\.\d)? ?(?:c|degrees)"
+    r"|10[0-4](?:\.\d)? ?(?:f|degrees)|(?:temp|temperature) (?:is|of|was|reading|has been"
+    r"|went up to|hit) (?:about |over |nearly )?(?:3[89]|4[01]|10[0-4])"
+    r"|chills|shiver\w*|shakes and|rigou?rs|night sweats"
+    r"|sweats at night|sweating (?:at night|buckets)|sweats and|hot and cold|burning up"
+    r"|(?:boiling|hot) (?:hot )?(?:then|and then|one minute and) (?:freezing|cold))"
+)
+CANCER = (
+    r"(?:canc[ae]r\w*|cancor|tumou?rs?|lymphoma|leuk(?:a|ae)?emia|myeloma|melanoma|carcinoma"
+    r"|sarcoma|malignan\w*|metasta\w*|chemo(?:therapy)?|radiotherapy|oncolog\w*)"
+)
+WORSE = (
+    r"(?:worse|worsening|weaker|weak|flar\w*|playing up|deteriorat\w*|relaps\w*|gone downhill"
+    r"|getting (?:really |much |so )?bad|barely walk"
+    r"|harder to walk|can'?t walk)"
+)
+
+# `unless` patterns: a clause that says the hit is old, chronic, accidental or an MS medicine.
+OLD = (
+    r"(?:\d+|a few|two|three|four|five|six|several|many|ten|twenty) (?:years?|months?) ago"
+    r"|last (?:year|month|summer|winter|spring|autumn)|years ago|in (?:19|20)\d\d"
+    r"|as a (?:child|kid|teen\w*)|when i was (?:young|younger|a child|little|a kid)"
+    r"|fine now|recovered|better now|used to|long time ago|a while ago|ages ago"
+    r"|in my (?:teens|twenties|thirties|forties|fifties|sixties|[1-6]0'?s)"
+)
+CHRONIC = (
+    r"for (?:years|ages|a long time|months|decades)|since (?:my )?diagnos\w*|always"
+    r"|(?<!than )usual(?:ly)?|normal for me|every (?:summer|evening)"
+    r"|when (?:i'?m |it'?s |i am |it is )?(?:hot|tired|warm)|in the heat|hot (?:showers?|baths?"
+    r"|weather|days?)|sauna|then it passes|for a bit|in a good way"
+    r"|after (?:a |my )?(?:walk|exercise|gym|shower|bath|workout|long day)"
+    r"|by the end of the day|on and off"
+)
+ACCIDENT = (
+    r"accident\w*|by mistake|cooking|shaving|chopping|gardening|lifting|in the kitchen"
+    r"|on (?:a|the) (?:glass|knife|tin|can|paper|oven|stove|iron|kettle|pan|grill|radiator)"
+    r"|ironing|oven|kettle|hot water|at (?:the )?gym|exercis\w*|playing|fell|fall"
+)
+MS_MEDICINE = (
+    r"(?:for|of|with) (?:my )?ms|copaxone|glatiramer|interferon|avonex|rebif|betaferon|betaseron"
+    r"|plegridy|kesimpta|ofatumumab|dmt|disease[- ]modifying|insulin|prescribed|b12|botox"
+    r"|medication"
+)
+
+
+
+# -- concepts added for the general "call 999" emergencies, fracture risk and means of harm ------
+CHEST = r"(?:chest|ches|breast ?bone|sternum)"
+CHEST_PAIN = (
+    r"(?:pain\w*|ache\w*|aching|hurts?|hurting|tight\w*|crush\w*|heavy|heaviness|pressure"
+    r"|squeez\w*|vice|elephant|gripping|burning)"
+)
+HEADACHE = r"(?:head ?aches?|head ?ache|headahce|migraine|head (?:pain|is (?:pounding|splitting)))"
+WORST = (
+    r"(?:worst|sudden\w*|thunderclap|exploding|explosive|excruciating|blinding|splitting"
+    r"|like (?:being )?(?:hit|kicked|struck)|out of nowhere|came on (?:in )?(?:seconds|suddenly))"
+)
+STIFF_NECK = (
+    r"(?:stiff (?:neck|necked)|neck (?:is |feels |has gone |went )?(?:so |really |very )?stiff"
+    r"|can'?t (?:bend|move|touch|put) (?:my |his |her )?(?:neck|chin)"
+    r"|rash (?:that )?(?:doesn'?t|does not|won'?t) fade|light hurts (?:my|his|her) eyes)"
+)
+BOTH_EYES = (
+    r"(?:both (?:of )?(?:my |his |her |the )?eyes|either eye|everything (?:went|has gone|is)"
+    r" (?:black|dark)|(?:all|totally|completely|suddenly) (?:blind|dark))"
+)
+SEIZURE = (
+    r"(?:seizur\w*|siezur\w*|convuls\w*|(?:having|had|has|have|took|gone into) (?:a |another )?"
+    r"fit(?:s)?\b|fitting|epileptic (?:fit|attack))"
+)
+COLLAPSE = (
+    r"(?:collaps(?:ed|ing)(?! (?:legs?|disc))|passed out|pass(?:ing)? out|blacked out|black(?:ing)?"
+    r" out|unconscious|unresponsive|won'?t wake (?:up)?|can'?t (?:wake|rouse) (?:him|her|them)"
+    r"|fainted|faint(?:ing)? (?:and|then))"
+)
+BREATH = (
+    r"(?:can'?t|cannot|struggling to|hard to|unable to|difficult(?:y)? (?:to )?|trouble|barely"
+    r"|fighting to) (?:breath\w*|catch (?:my |his |her )?breath|get (?:my |his |her )?breath"
+    r"|get air)|gasping(?: for (?:air|breath))?|(?:lips?|face) (?:are |is |gone |going |turned )?"
+    r"blue|choking"
+)
+STEROID = (
+    r"(?:steroids?|prednis\w*|pred|methylpred\w*|solu-?medrol|dexamethasone|osteoporo\w*"
+    r"|osteopeni\w*|brittle bones|thin(?:ning)? bones|weak bones|bone density)"
+)
+SUDDEN_SHARP = (
+    r"(?:sudden\w*|sharp|severe|stabbing|agoni\w*|excruciating|snap\w*|crack\w*|pop\w*"
+    r"|slipped|fell|fall|trip\w*|landed|bump\w*|very painful|out of"
+    r" nowhere|all of a sudden|just (?:bent|coughed|sneezed|lifted)|after (?:coughing|sneezing"
+    r"|bending|lifting|a cough|a sneeze))"
+)
+LETHAL = (
+    r"(?:lethal|fatal|deadly|kill (?:me|a person|someone|you)|to die|to not wake up|to never wake"
+    r" up|so i (?:don'?t|won'?t|never) wake up|stop (?:my|your) heart|enough to (?:end|kill))"
+)
+# Harm by a vehicle or a drop, as a means to die ("crash the car to make the pain stop").
+VEHICLE_HARM = (
+    r"(?:crash\w* (?:my |the )?car|driv\w* (?:my car |the car )?(?:into|off) (?:a |the )?"
+    r"(?:wall|tree|bridge|lorry|truck|river|cliff|road)|swerv\w* into|step\w* in front of"
+    r"|walk\w* (?:out )?in front of)"
+)
+END_PAIN = (
+    r"(?:(?:make|making) (?:the |this |it )?(?:pain )?(?:stop|end|go away)(?: for good| forever)?"
+    r"|(?:end|stop) (?:the|this|my) (?:pain|suffering)(?: for good| forever)|on purpose"
+    r"|deliberately|so it(?:'s| is) over|be done with it|for good|forever)"
+)

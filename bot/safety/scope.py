@@ -1,0 +1,226 @@
+"""Scope: whether a concept hit in a message is about a current red flag at all.
+
+Four questions, each a pure function of the normalized text and the hit's offsets:
+
+- **negation**: a negation cue governs the hit in its own clause ("no numbness down there",
+  "I don't have a fever"). Negations that *are* the symptom ("I can't pee") are part of the
+  concept patterns, so they never cancel themselves.
+- **time**: the clause or sentence says the event is past and resolved ("fever last month,
+  fine now") or long-standing and unchanged ("numb feet for years") — `RESOLVED`, and per flag
+  the `unless` patterns of the catalogue.
+- **knowledge**: the sentence asks about a topic ("what is cauda equina?", "what are the
+  warning signs…", "what should I do if I ever…") rather than reporting one.
+- **idiom**: "my back is killing me", "killer workout", "dying to know" are not red flags;
+  `strip_idioms` blanks them (keeping offsets) before matching.
+
+Person is not a reason to stay silent: a husband's or mother's *current* symptoms escalate
+just as the writer's own do. Only the safety net (`describes_own_symptoms`) asks about the
+writer.
+
+Not here: the concepts themselves (`bot.safety.lexicon`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.safety.lexicon import OLD
+
+# A negation cue within the last few words of a hit's clause cancels it ("I have no bladder
+# problems"); a few look-alikes are not negations of the symptom ("no longer", "don't know").
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|without|nor|neither|none|deny|denies|denied|free of|absence of"
+    r"|negative for|ruled out|(?:is|are|was|were|do|does|did|have|has|had|wo|would|should)n'?t"
+    r"|dont|doesnt|didnt|havent|hasnt|hadnt|isnt|arent|wasnt|werent|wont|wouldnt)\b"
+)
+_NOT_NEGATION = re.compile(
+    r"\b(?:no longer|not sure|not certain|no idea|(?:do|did)n'?t know|dont know|not only"
+    r"|not just|not even|no reason|no warning|no explanation|without (?:any )?(?:warning"
+    r"|reason|notice|realis\w*|realiz\w*|notic\w*|trying|explanation|meaning))\b"
+    r"|\bnever (?:felt|been|had|known) (?:anything like|this|so|such|like)\b"
+    r"|\b(?:did|do)n'?t (?:notice|realis\w*|realiz\w*|feel|know)"
+    r"(?= (?:that|i|i'd|i'm|i've|i had)\b)"
+)
+NEGATION_WINDOW = 5  # words before the hit, within its clause
+_BOUNDARY = re.compile(
+    r"[.!?;:\n]|\b(?:but|however|although|though|yet|except|whereas|while|because|cos|so|until"
+    r"|and then|then)\b"
+    r"|,\s*(?:and |but )?(?=(?:i|i'm|im|i've|ive|my|me|it|it's|now|then|today|yesterday"
+    r"|suddenly|this|he|she|they)\b)"
+    r"|\band (?=(?:i|i'm|im|i've|my|now|then|today|suddenly)\b)"
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the clause around text[start:end] (punctuation, "but", ", I ...")."""
+    lo = max(0, start - 200)
+    left = lo
+    for m in _BOUNDARY.finditer(text, lo, start):
+        left = m.end()
+    m = _BOUNDARY.search(text, end, min(len(text), end + 200))
+    return left, (m.start() if m else min(len(text), end + 200))
+
+
+def negated(text: str, start: int, end: int) -> bool:
+    """Does a negation cue govern text[start:end]? Looks back a few words within the clause."""
+    left, _ = clause(text, start, end)
+    words = _NOT_NEGATION.sub(" ", text[left:start]).split()[-NEGATION_WINDOW:]
+    return bool(_NEGATION.search(" ".join(words)))
+
+
+# -- knowledge questions and hypotheticals -------------------------------------------------------
+_QUESTION_START = re.compile(
+    r"(?:what|what's|whats|how|why|which|who|is|are|can|could|does|do|should|will|would"
+    r"|tell me|explain|define)\s"
+)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|i'll|me|my|myself|mine)\b")
+# A question about a topic, whoever asks it: "what are the warning signs of cauda equina?",
+# "how do I know if it's a relapse?", "when should I worry about numbness?".
+_KNOWLEDGE = re.compile(
+    r"\b(?:what (?:are|is|r) (?:the |some |common |typical )?(?:warning |red[- ]flag |main "
+    r"|early |usual )?(?:signs?|symptoms?|red flags?|causes?|treatments?)"
+    r"|what (?:is|are|does|do|'s) (?:a |an |the )?[\w' -]{2,40} (?:mean|feel like|look like)"
+    r"|what [\w' -]{2,40} (?:would|might|does|do|should|could) (?:feel|look) like"
+    r"|what(?:'s| is) (?:a |an )?(?:cauda equina|relapse|stroke|sciatica|lhermitte\w*)"
+    r"|how (?:do|would|can|will) (?:i|you|we|someone|people) (?:know|tell|recogni[sz]e|spot)"
+    r"|when (?:should|do|would) (?:i|you|we|someone|people) (?:worry|go|call|seek|see)"
+    r"|should i (?:worry|be worried) (?:about|if)|is it (?:an )?emergency if"
+    r"|(?:tell me|explain) (?:about|what)|(?:signs?|symptoms?) (?:of|for) (?:cauda equina"
+    r"|a stroke|stroke|a relapse|relapse|an emergency)|what (?:counts|would count) as)"
+)
+# "what should I do if I ever lose bladder control?" asks about a possibility, not a report.
+_HYPOTHETICAL = re.compile(
+    r"\b(?:what if|say (?:i|you|someone) (?:had|have|get|got|were)"
+    r"|if (?:i|you|someone|they|he|she|my \w+) (?:ever|were to|was to|started? to"
+    r"|begins? to|develop\w*|gets?|got|had|experienc\w*|noticed?|lost|loses?)|in case (?:i|you)"
+    r"|supposing|suppose|hypothetically|could (?:i|you|someone) (?:get|develop)"
+    r"|(?:is|are) (?:there|they) (?:any )?(?:risk|chance)s? (?:of|that))\b"
+)
+
+
+_DENIED = re.compile(r" ?(?:is|feels|seems|was|'s) (?:absolutely |totally )?(?:fine|ok|okay|normal"
+                     r"|great|good)\b")
+
+
+def denied_after(text: str, end: int) -> bool:
+    """ "my back is fine": the word just before `end` is said to be well.
+
+    >>> denied_after("my back is fine", 7), denied_after("my back is sore", 7)
+    (True, False)
+    """
+    return bool(_DENIED.match(text, end))
+
+
+def reported_after(text: str, end: int) -> bool:
+    """Does the next sentence report a current event ("is it normal…? It happened today.")?"""
+    m = _SENTENCE_END.search(text, end)
+    return bool(m) and bool(_REPORT.search(text, m.end(), min(len(text), m.end() + 120)))
+
+
+def sentence(text: str, start: int, end: int) -> str:
+    """The sentence around text[start:end]."""
+    left = max((text.rfind(c, max(0, start - 400), start) for c in ".!?\n"), default=-1) + 1
+    m = _SENTENCE_END.search(text, end, min(len(text), end + 400))
+    return text[left:(m.start() if m else min(len(text), end + 400))].strip()
+
+
+def is_general_question(sentence: str) -> bool:
+    """ "what is cauda equina?" asks about a topic; "can't pee, is that bad?" reports one.
+
+    >>> is_general_question("what are the warning signs of cauda equina"), \\
+    ...     is_general_question("i can't pee, is that bad")
+    (True, False)
+    """
+    if _KNOWLEDGE.search(sentence) or _HYPOTHETICAL.search(sentence):
+        return not _REPORT.search(sentence)
+    return bool(_QUESTION_START.match(sentence)) and not _FIRST_PERSON.search(sentence)
+
+
+# A sentence that asks a knowledge question but also reports a current event still reports it:
+# "what are the signs of cauda equina, because since last night I can't pee".
+_REPORT = re.compile(
+    r"\b(?:since (?:last night|this morning|yesterday|today|i woke|then)|right now|at the moment"
+    r"|this morning|last night|today|tonight|just now|for (?:the )?(?:last|past) (?:few )?"
+    r"(?:hours?|days?)|happened (?:today|yesterday|last night|this morning)|came on|started"
+    r"|i(?:'ve| have) (?:got|had|been)|i(?:'m| am) (?:having|getting)"
+    r"|(?:he|she)(?:'s| is) (?:having|got))\b"
+)
+
+# -- time: past and resolved ----------------------------------------------------------------------
+# A clause that says the event is over ("last month, fine now"), unless it also says it is back.
+_STILL = re.compile(
+    r"\b(?:still|again|back again|came back|come back|coming back|returned"
+    r"|(?<!fine )(?<!better )(?<!ok )(?<!okay )(?<!normal )(?<!gone )now\b(?! (?:fine|better|ok"
+    r"|okay|gone|over|resolved|recovered))|today|tonight|this morning|since (?:then|yesterday"
+    r"|last night|this morning)|started|keeps? (?:happening|coming|getting)|getting worse)\b"
+)
+_RESOLVED = re.compile(
+    r"\b(?:" + OLD + r"|(?:all |fully )?(?:resolved|cleared up|went away|gone now|settled"
+    r"|sorted)|(?:fine|ok|okay|better|normal|back to normal) (?:now|since|again|after)"
+    r"|(?:fine|ok|okay) ever since|it passed|have ?n'?t had (?:it|one|any) since)\b"
+)
+
+
+def resolved(sentence: str) -> bool:
+    """Does the sentence say the event is past and over?
+
+    >>> resolved("had a fever last month, fine now"), resolved("had a fever last month, back now")
+    (True, False)
+    """
+    return bool(_RESOLVED.search(sentence)) and not _STILL.search(sentence)
+
+
+# -- idioms ----------------------------------------------------------------------------------
+IDIOMS = re.compile(
+    r"\b(?:(?:is|are|was|'s|'re|been|keeps?) (?:absolutely |just |really )?killing me"
+    r"|killer (?:workout|session|class|day|week|shift|walk|hill|pain|headache|commute)"
+    r"|dying (?:to|for) (?:know|try|ask|hear|see|get|go|a)\w*|(?:could|would) (?:kill|murder)"
+    r" (?:for )?(?:a|an|some)\b|dead (?:tired|on my feet|beat|easy|serious|good)"
+    r"|bored to death|scared to death|sick to death|to death of|worried sick"
+    r"|i could (?:have )?died (?:of|laughing|from embarrassment)|nearly died (?:of|laughing)"
+    r"|(?:laughing|laughed) my head off|knock(?:ed)? (?:me|myself) out (?:cold )?(?:with|on)"
+    r"|over my dead body|dead (?:of|in the) (?:night|winter)|fit (?:and|as) (?:healthy|a fiddle)"
+    r"|keep(?:ing)? fit|get(?:ting)? fit|fit(?:ness)? (?:class|classes|instructor)"
+    r"|(?:would|'d) kill (?:me|him|her)|it'?ll be the death of me)"
+)
+
+
+def strip_idioms(text: str) -> str:
+    """Blank idioms, keeping every offset.
+
+    >>> strip_idioms("my back is killing me, killer workout")
+    'my back              ,               '
+    """
+    return IDIOMS.sub(lambda m: " " * len(m.group(0)), text)
+
+
+# -- the writer's own current symptoms (for the safety net) ---------------------------------------
+_SYMPTOM_WORDS = re.compile(
+    r"\b(?:pain\w*|ache\w*|aching|achy|hurts?|hurting|sore|numb\w*|tingl\w*|pins and needles"
+    r"|weak\w*|spasm\w*|stiff\w*|cramp\w*|burning|shooting|stabbing|throbb\w*|sciatica|agony"
+    r"|twinge\w*|zaps?|electric|shocks?|tight\w*|heavy|dizz\w*|blurr\w*|falls?|fell|tripp\w*"
+    r"|bladder|bowel|pee|wee|leak\w*|swollen|swelling|fatigue|exhaust\w*|tremor)\b"
+)
+_OWN = re.compile(
+    r"\b(?:i(?:'ve| have)? (?:got|been|had|have|keep|get|feel|am|can'?t)|i(?:'m| am)"
+    r" (?:in|having|getting|feeling|suffering)|my (?:back|legs?|foot|feet|hips?|bum|buttocks?"
+    r"|neck|spine|arms?|hands?|knees?|bladder|bowels?|pain|sciatica|spasms?|body|side|muscles?"
+    r"|nerves?|ms|lower)|i (?:feel|get|have|keep|can'?t|cannot|wake|woke|hurt|ache)|me (?:pain"
+    r"|agony))\b"
+)
+
+
+def describes_own_symptoms(text: str) -> bool:
+    """Does the message tell of the writer's own current symptoms (not only ask about a topic)?
+
+    >>> describes_own_symptoms("my back hurts when i sit, what helps?")
+    True
+    >>> describes_own_symptoms("what is spasticity?"), describes_own_symptoms("i have ms")
+    (False, False)
+    """
+    for part in re.split(r"[.!?,;\n]+|\bbut\b", text):
+        own = _OWN.search(part)
+        if own and _SYMPTOM_WORDS.search(part) and not resolved(part):
+            return True
+    return False
