@@ -161,7 +161,9 @@ class SafetyChecker:
         found: dict[str, RedFlag] = {}
         for flag in match(text, RULES):
             found.setdefault(flag.level, flag)
-        missing = [level for level in LEVELS if level not in found]
+        # Emergency supersedes urgent ("go now" beats "see a doctor today"): no need to look.
+        missing = [level for level in LEVELS if level not in found
+                   and not (level == "urgent" and "emergency" in found)]
         for flag in self.learned(text, message_vec, missing):
             found.setdefault(flag.level, flag)
         return sorted(found.values(), key=lambda f: RANK[f.level])
