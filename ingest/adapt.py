@@ -260,6 +260,7 @@ def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
                                   weight_decay=adapt.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
+    prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in v6
     model.train()
     losses = []
     step = 0
@@ -269,7 +270,7 @@ def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
             columns = [[pairs[i].query for i in batch], [pairs[i].positive for i in batch]]
             if negatives:
                 columns.append([negatives[i] for i in batch])
-            features = [model.tokenize(texts) for texts in columns]
+            features = [prepare(texts) for texts in columns]
             loss = loss_fn(features, None)
             optimizer.zero_grad()
             loss.backward()
