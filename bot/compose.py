@@ -42,25 +42,30 @@ TRUNCATED_NOTE = (
     "(all of it was checked for warning signs)."
 )
 
-MAX_QUOTES = 4
-MIN_QUOTES = 2
-MARGIN = 0.12  # a quote must score within this of the best one
-REDUNDANT = 0.92  # cosine above which two sentences say the same thing
-NEW_DOC_BONUS = 0.03  # when articles agree, prefer quoting more than one
+MAX_QUOTES = 3  # the answer, then at most two under "More from the articles"
+MARGIN = 0.10  # a further quote must score within this of the answer (chosen on dev)
+REDUNDANT = 0.85  # cosine above which two sentences say the same thing
+NEW_DOC_BONUS = 0.0  # (was 0.03: quoting a second article is no reason to show it)
 MAX_RUN_CHARS = 600  # a list item is quoted with its lead-in when the run stays this short
 MIN_WORDS = 5
+MORE_HEADING = "**More from the articles**"
 
 
 def quotable(sentences: Sequence[Sentence], i: int) -> bool:
     """A sentence worth quoting on its own: not a question, not a dangling lead-in, not a
-    fragment."""
+    fragment, and it starts a sentence (a capital letter or a digit), unless it is a list
+    item quoted after its lead-in."""
     s = sentences[i]
     if s.text.rstrip("’”\"')").endswith("?"):
         return False  # a question answers nothing ("Does it feel the same?")
     if s.kind == "item":
-        return lead_in(sentences, i) is not None or len(s.text.split()) >= MIN_WORDS
+        if lead_in(sentences, i) is not None:
+            return True
+        return len(s.text.split()) >= MIN_WORDS and not s.text[:1].islower()
     if s.text.endswith(":"):
         return False  # "…include:" with its list lost from the page
+    if not (s.text[:1].isupper() or s.text[:1].isdigit() or s.text[:1] in "“\"‘'("):
+        return False  # a fragment: the splitter or the source cut a sentence
     return len(s.text.split()) >= MIN_WORDS
 
 
@@ -69,29 +74,36 @@ def select(
     sentences: Sequence[Sentence],
     vectors: np.ndarray,
     max_quotes: int = MAX_QUOTES,
+    margin: float | None = None,
 ) -> list[int]:
-    """Pick up to `max_quotes` sentence ids: the best, then others close to it in score that
-    add something new, favouring a second article when it says much the same.
+    """Sentence ids to quote, the answer first: the best-scoring quotable sentence, then up to
+    `max_quotes - 1` more that score within `margin` of it and add something — another
+    paragraph, and not a near-repeat (cosine above REDUNDANT) of one already chosen.
 
-    `candidates` maps sentence id -> relevance score.
+    `candidates` maps sentence id -> score.
     """
+    margin = MARGIN if margin is None else margin
     ranked = sorted((i for i in candidates if quotable(sentences, i)),
                     key=lambda i: (-candidates[i], i))
     if not ranked:
         return []
     best = candidates[ranked[0]]
     chosen: list[int] = []
+    paragraphs: set[tuple[str, int]] = set()
     docs: set[str] = set()
-    pool = [i for i in ranked if candidates[i] >= best - MARGIN]
+    pool = [i for i in ranked if candidates[i] >= best - margin]
     while pool and len(chosen) < max_quotes:
         def gain(i: int) -> float:
             return candidates[i] + (NEW_DOC_BONUS if sentences[i].doc_id not in docs else 0.0)
 
         pick = max(pool, key=lambda i: (gain(i), -i))
         pool.remove(pick)
-        if any(float(vectors[pick] @ vectors[j]) > REDUNDANT for j in chosen):
+        place = (sentences[pick].doc_id, sentences[pick].paragraph)
+        if chosen and (place in paragraphs
+                       or any(float(vectors[pick] @ vectors[j]) > REDUNDANT for j in chosen)):
             continue
         chosen.append(pick)
+        paragraphs.add(place)
         docs.add(sentences[pick].doc_id)
     return chosen
 
@@ -223,16 +235,23 @@ def blockquote(text: str) -> str:
     return "\n>\n".join(f"> {md_escape(line)}" for line in lines)
 
 
-def citation(n: int, quote: Quote) -> str:
-    section = f", “{quote.section}”" if quote.section else ""
-    return f"[{n}] *{md_escape(quote.title)}*{md_escape(section)}"
+def source_name(quote: Quote) -> str:
+    """Article and section as a patient reads them (no ids or offsets: those are for staff)."""
+    section = f", “{md_escape(quote.section)}”" if quote.section else ""
+    return f"*{md_escape(quote.title)}*{section}"
 
 
-def source_line(n: int, quote: Quote) -> str:
-    """One glance for a support person: article, section, paragraph, exact offsets."""
-    section = f" — section “{md_escape(quote.section)}”" if quote.section else ""
-    return (f"{n}. *{md_escape(quote.title)}*{section}, paragraph {quote.paragraph} "
-            f"(`{quote.doc_id}` characters {quote.start}–{quote.end})")
+def sources(quotes: Sequence[Quote]) -> list[str]:
+    """One line per source (article and section), naming the quotes taken from it.
+
+    >>> q = Quote("d", "Back pain", "Causes", 0, 4, "Pain")
+    >>> sources([q, Quote("e", "Sciatica", "", 0, 4, "Pain"), q])
+    ['[1] [3] *Back pain*, “Causes”', '[2] *Sciatica*']
+    """
+    order: dict[str, list[int]] = {}
+    for n, quote in enumerate(quotes, start=1):
+        order.setdefault(source_name(quote), []).append(n)
+    return [" ".join(f"[{n}]" for n in numbers) + f" {name}" for name, numbers in order.items()]
 
 
 def render(
@@ -242,17 +261,21 @@ def render(
     body: str | None,
     notes: Sequence[str],
     disclaimer: str,
+    lead_in: str = LEAD_IN,
     safety_net: str = "",
 ) -> str:
-    """The reply as Markdown: escalation first, then notes, then quotes with citations (or a
-    fixed `body` such as the refusal), then sources, then the disclaimer — always last."""
+    """The reply as Markdown, from the same parts as `Reply`: escalation first, then notes,
+    then the answer alone under a one-line lead-in, at most two more quotes under "More from
+    the articles", the sources once each (or a fixed `body` such as the refusal), the safety
+    net, and the disclaimer — always last."""
     parts = [*escalations, *notes]
     if quotes:
-        parts.append(LEAD_IN)
+        parts.append(lead_in)
         for n, quote in enumerate(quotes, start=1):
-            parts.append(f"{blockquote(quote.text)}\n\n{citation(n, quote)}")
-        parts.append("**Sources**\n\n" + "\n".join(source_line(n, q)
-                                                    for n, q in enumerate(quotes, start=1)))
+            if n == 2:
+                parts.append(MORE_HEADING)
+            parts.append(f"{blockquote(quote.text)}\n\n[{n}]")
+        parts.append("**Sources**\n\n" + "\n".join(f"- {line}" for line in sources(quotes)))
     elif body:
         parts.append(body)
     if safety_net:

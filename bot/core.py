@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import compose
+from bot import compose, forms
+from bot.medicine import MEDICINE_CHANGE_TEXT, changes_own_medicine
 from bot.retrieve import Hit, hybrid_search, retrieval_query, unknown_terms
 from bot.safety import (
     DISCLAIMER,
@@ -31,6 +32,8 @@ from bot.safety import (
     needs_safety_net,
 )
 from bot.types import Reply
+from ingest import adapt
+from ingest.chunk import sentence_embed_text
 from ingest.corpus import load_corpus
 from ingest.embed import Embedder, load_embedder
 from ingest.errors import IndexMismatch, IndexMissing
@@ -43,9 +46,13 @@ CANDIDATE_CHUNKS = 6  # fused chunks whose sentences compete for quotes
 # A sentence is chosen on its own similarity blended with its chunk's: the chunk knows the
 # context ("However, MS only affects the CNS…" is about sciatica because its paragraph is).
 CHUNK_WEIGHT = 0.25
+# Selection: a sentence shaped like an answer to the question's form (bot.forms) gains this
+# much; chosen on the dev set by `python -m evals.tune_selection`.
+FORM_WEIGHT = 0.04
 # Refusal: the articles do not cover a question when its best sentence scores below
 # REFUSE_BELOW, or below REFUSE_UNKNOWN_BELOW while the question uses a topic word no article
-# uses. Tuned on evals/refusal_tuning.jsonl (not the gold set): `python -m evals.tune_refusal`.
+# (nor the lay lexicon) uses. Calibrated on the dev set for the adapted model:
+# `python -m evals.tune_refusal`.
 REFUSE_BELOW = 0.46
 REFUSE_UNKNOWN_BELOW = 0.67
 ERROR_TEXT = "Something went wrong while searching the articles. Please try again."
@@ -66,17 +73,26 @@ def clean_text(text: object) -> str:
 
 
 class Bot:
-    """Answers questions from the articles. Build with `bot.load()`."""
+    """Answers questions from the articles. Build with `bot.load()`.
+
+    `embedder` is the model that embeds queries (the adapted one unless MODEL_PATH says
+    otherwise); the red-flag checker reads the same message vector, so a classifier on those
+    vectors must be trained with `bot.embedder`.
+    """
 
     def __init__(self, settings: Settings, index: Index, embedder: Embedder,
                  checker: SafetyChecker | None, refuse_below: float = REFUSE_BELOW,
-                 refuse_unknown_below: float = REFUSE_UNKNOWN_BELOW) -> None:
+                 refuse_unknown_below: float = REFUSE_UNKNOWN_BELOW,
+                 form_weight: float = FORM_WEIGHT, use_lexicon: bool = True) -> None:
         self.settings = settings
         self.index = index
         self.embedder = embedder
         self.checker = checker
         self.refuse_below = refuse_below
         self.refuse_unknown_below = refuse_unknown_below
+        self.form_weight = form_weight
+        self.use_lexicon = use_lexicon  # off only for the ablation in evals
+        self._embed_texts: dict[int, str] = {}
 
     # -- retrieval ------------------------------------------------------------------------------
     def _vectors(self, question: str, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -91,7 +107,7 @@ class Bot:
         history = [clean_text(h)[:MAX_QUESTION_CHARS] for h in history][-MAX_HISTORY:]
         query = retrieval_query(question, history)
         _, query_vec = self._vectors(question, query)
-        return hybrid_search(self.index, query, query_vec)
+        return hybrid_search(self.index, query, query_vec, lexicon=self.use_lexicon)
 
     def _candidates(self, hits: Sequence[Hit], query_vec: np.ndarray) -> dict[int, float]:
         ids: list[int] = []
@@ -116,12 +132,27 @@ class Bot:
         return {i: (1 - CHUNK_WEIGHT) * s + CHUNK_WEIGHT * chunk_score.get(i, s)
                 for i, s in candidates.items()}
 
+    def _embed_text(self, i: int) -> str:
+        if i not in self._embed_texts:
+            self._embed_texts[i] = sentence_embed_text(self.index.sentences, i)
+        return self._embed_texts[i]
+
+    def prefer_form(self, question: str, relevance: dict[int, float]) -> dict[int, float]:
+        """Relevance plus FORM_WEIGHT for sentences shaped like an answer to the question's
+        form (a list item is read with its lead-in)."""
+        form = forms.question_form(question)
+        if form is None or not self.form_weight:
+            return relevance
+        return {i: s + (self.form_weight if forms.fits(form, self._embed_text(i)) else 0.0)
+                for i, s in relevance.items()}
+
     def covered(self, query: str, candidates: dict[int, float]) -> bool:
         """Do the articles cover this question? (see REFUSE_BELOW)"""
         best = max(candidates.values(), default=0.0)
         if best < self.refuse_below:
             return False
-        return not (unknown_terms(self.index, query) and best < self.refuse_unknown_below)
+        unknown = unknown_terms(self.index, query, lexicon=self.use_lexicon)
+        return not (unknown and best < self.refuse_unknown_below)
 
     # -- answering ------------------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[str] = ()) -> Reply:
@@ -160,15 +191,18 @@ class Bot:
         try:
             if not short:
                 body, refused = compose.EMPTY_TEXT, True
+            elif changes_own_medicine(short, past[-1] if past else ""):
+                body, refused = MEDICINE_CHANGE_TEXT, True  # fixed text, no claim
             elif embed_error or query_vec is None:
                 body = ERROR_TEXT
             else:
-                hits = hybrid_search(self.index, query, query_vec)
+                hits = hybrid_search(self.index, query, query_vec, lexicon=self.use_lexicon)
                 timings["retrieve"] = _ms(t)
                 t = time.perf_counter()
                 candidates = self._candidates(hits, query_vec)
                 if self.covered(query, candidates):
-                    relevance = self._relevance(hits, candidates, query_vec)
+                    relevance = self.prefer_form(
+                        short, self._relevance(hits, candidates, query_vec))
                     chosen = compose.select(relevance, self.index.sentences,
                                             self.index.sentence_vectors)
                     vectors = self.index.sentence_vectors
@@ -177,7 +211,7 @@ class Bot:
                         return relevance.get(i, float(vectors[i] @ query_vec))
 
                     spans = compose.spans(chosen, self.index.sentences, self.index.docs, score)
-                    quotes = compose.make_quotes(spans, self.index.docs)
+                    quotes = compose.make_quotes(spans, self.index.docs)[:compose.MAX_QUOTES]
                     if not quotes:
                         body, refused = compose.UNVERIFIED_TEXT, True
                 else:
@@ -187,13 +221,15 @@ class Bot:
                 timings["compose"] = _ms(t)
         except Exception:  # the escalation and disclaimer must survive any failure below
             quotes, body = [], ERROR_TEXT
+        lead = compose.LEAD_IN if quotes else ""
         text_out = compose.render(escalations=escalations, quotes=quotes, body=body,
-                                  notes=notes, safety_net=safety_net, disclaimer=DISCLAIMER)
+                                  notes=notes, disclaimer=DISCLAIMER, lead_in=lead,
+                                  safety_net=safety_net)
         timings["total"] = _ms(t_start)
         return Reply(text=text_out, quotes=quotes, escalation=escalation, refused=refused,
                      disclaimer=DISCLAIMER, timings_ms=timings, escalation_texts=escalations,
-                     notes=notes, lead_in=compose.LEAD_IN if quotes else "",
-                     message="" if quotes else (body or ""), safety_net=safety_net)
+                     notes=notes, lead_in=lead, message="" if quotes else (body or ""),
+                     safety_net=safety_net)
 
 
 def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:
@@ -221,6 +257,14 @@ def load(index_dir: str | Path | None = None, *, settings: Settings | None = Non
     settings = settings or Settings.from_env()
     if index_dir is not None:
         settings = dataclasses.replace(settings, index_dir=Path(index_dir))
+    if embedder is None:  # the adapted model answers unless MODEL_PATH names another
+        if build_if_needed:
+            settings, report = adapt.ensure(settings, progress=False)
+            if report.trained:
+                print(f"warning: trained the adapted model first ({report.seconds:.0f} s)",
+                      file=sys.stderr)
+        else:
+            settings = adapt.resolve(settings)
     docs = load_corpus(settings.corpus_dir)
     expected = expected_manifest(settings, docs)
     embedder = embedder or load_embedder(settings)

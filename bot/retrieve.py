@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from bot import lexicon as lay
 from ingest.index import Index, bm25_tokenize
 
 RRF_K = 60
@@ -45,9 +46,11 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> list[tuple[int, fl
     return sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
 
 
-def hybrid_search(index: Index, query: str, query_vec: np.ndarray, k: int = 8) -> list[Hit]:
+def hybrid_search(index: Index, query: str, query_vec: np.ndarray, k: int = 8,
+                  lexicon: bool = True) -> list[Hit]:
+    """Dense and BM25 chunk rankings fused; BM25 also reads the lay words' article words."""
     dense = [i for i, _ in index.search_chunks(query_vec, DEPTH)]
-    lexical = [i for i, _ in index.bm25_chunks(query, DEPTH)]
+    lexical = [i for i, _ in index.bm25_chunks(lay.expand(query) if lexicon else query, DEPTH)]
     hits = []
     for i, score in rrf([dense, lexical])[:k]:
         c = index.chunks[i]
@@ -156,13 +159,14 @@ def retrieval_query(question: str, history: Sequence[str]) -> str:
     return f"{question} ({' '.join(topics)})" if topics else question
 
 
-def unknown_terms(index: Index, question: str) -> list[str]:
+def unknown_terms(index: Index, question: str, lexicon: bool = True) -> list[str]:
     """Topic words of the question that no article uses (after stemming), e.g. "hereditary".
 
     A question whose topic the corpus never mentions is probably not covered, however close
-    its embedding lands to an article about MS in general.
+    its embedding lands to an article about MS in general. Lay words the lexicon knows are
+    read as the articles' words first ("bum" is not a topic the articles lack).
     """
-    words = content_words(question)
+    words = content_words(lay.translate(question) if lexicon else question)
     if not words:
         return []
     vocab = index.bm25.vocab_dict

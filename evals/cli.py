@@ -1,5 +1,10 @@
-"""`python -m evals [--gold FILE] [--out DIR]`: run a question file through the bot and the
-baseline, write the report, and exit 1 if a threshold is missed (2 on a bad input file).
+"""`python -m evals [--set NAME …] [--gold FILE] [--out DIR]`: run the question sets through the
+bot, the naive baseline and (from its snapshot) the previous release; write the reports, and
+exit 1 if a threshold is missed on the dev set (2 on a bad input file).
+
+Without `--gold`, every set of `evals.sets` that exists is run (train, dev, and blind once it
+is added) and `<out>/summary.md` shows them side by side, with the items whose outcome
+changed since the previous release. `--gold FILE` runs one file of your own, as before.
 
 The corpus bodies used to check quotes and evidence are read from the corpus files here, not
 taken from the bot, so a bot that altered its copy of an article could not pass its own check.
@@ -84,14 +89,29 @@ def evaluate(
     return Evaluation(summary, bot_results, base_results, judged)
 
 
+def previous_run(items: Sequence[GoldItem], bodies: Mapping[str, str], set_name: str,
+                 ref: str) -> list[ItemResult] | None:
+    from evals.compare import snapshot_results
+    from evals.previous import load_snapshot
+
+    snapshot = load_snapshot(ref)
+    if snapshot is None or set_name not in snapshot["sets"]:
+        return None
+    return snapshot_results(items, snapshot["sets"][set_name]["items"], bodies)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m evals",
         description="Run a question file through the bot and a naive baseline; write "
         "report.json, report.md and report.png; exit 1 if a threshold is missed.",
     )
-    p.add_argument("--gold", type=Path, default=DEFAULT_GOLD,
-                   help="question file, one JSON object a line (default: evals/gold.jsonl)")
+    p.add_argument("--gold", type=Path, default=None,
+                   help="one question file of your own, one JSON object a line")
+    p.add_argument("--set", action="append", dest="sets", choices=("train", "dev", "blind"),
+                   help="run only these sets (default: every set that exists)")
+    p.add_argument("--previous", default="v0.1.0",
+                   help="release whose snapshot (evals/previous/REF.json) is compared")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT,
                    help="directory for the report (default: evals/out)")
     p.add_argument("--thresholds", type=Path, default=DEFAULT_THRESHOLDS,
@@ -105,38 +125,75 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from evals.sets import SETS
+
+    if args.gold is not None:
+        runs = {"custom": Path(args.gold)}
+    else:
+        names = args.sets or [name for name, path in SETS.items() if path.is_file()]
+        runs = {name: SETS[name] for name in names}
     try:
-        items = load_gold(args.gold)
+        loaded = {name: load_gold(path) for name, path in runs.items()}
         thresholds = load_thresholds(args.thresholds)
         settings = Settings.from_env(index_dir=args.index_dir)
         bodies = {doc.doc_id: doc.body for doc in load_corpus(settings.corpus_dir)}
-        check_evidence(items, bodies, str(args.gold))
+        for name, items in loaded.items():
+            check_evidence(items, bodies, str(runs[name]))
 
         import bot as bot_package  # heavy: loads the model and the index
         from evals.baseline import Baseline
 
         bot = bot_package.load(settings=settings)
         baseline = None if args.no_baseline else Baseline(bot.index, bot.embedder)
-        result = evaluate(bot, items, bodies, thresholds, baseline=baseline,
-                          progress=not args.quiet, gold=str(args.gold),
-                          thresholds_file=str(args.thresholds))
+        results = {}
+        for name, items in loaded.items():
+            results[name] = evaluate(bot, items, bodies, thresholds, baseline=baseline,
+                                     progress=not args.quiet, gold=str(runs[name]),
+                                     thresholds_file=str(args.thresholds))
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
-    from evals.report import summary_table, write
+    from evals.compare import changes
+    from evals.report import side_by_side, summary_table, write
 
-    paths = write(args.out, result.summary, result.bot, result.baseline, result.verdicts)
-    print(summary_table(result.summary["bot"], result.summary["baseline"], result.verdicts))
+    judged = "custom" if "custom" in results else ("dev" if "dev" in results else None)
+    previous = {name: previous_run(loaded[name], bodies, name, args.previous)
+                for name in results if name != "custom"}
+    out_dir = Path(args.out)
+    for name, result in results.items():
+        sub = out_dir if name == "custom" else out_dir / name
+        write(sub, result.summary, result.bot, result.baseline, result.verdicts)
+    if judged == "custom":
+        result = results["custom"]
+        print(summary_table(result.summary["bot"], result.summary["baseline"], result.verdicts))
+    else:
+        columns = {}
+        for name, result in results.items():
+            prev = previous.get(name)
+            columns[name] = (result.summary["bot"], result.summary["baseline"],
+                             summarize(prev) if prev else None)
+        changed = {name: changes(previous[name], results[name].bot)
+                   for name in results if previous.get(name)}
+        table = side_by_side(columns, args.previous, changed)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "summary.md").write_text(table + "\n", encoding="utf-8")
+        print(table.split("\n## ")[0])
+        for name, items in changed.items():
+            print(f"{name}: {len(items)} items changed outcome since {args.previous} "
+                  f"(listed in {out_dir / 'summary.md'})")
+    if judged is None:
+        return 0
+    result = results[judged]
     failing = sum(not r.checks.passed for r in result.bot)
-    print(f"\n{len(items) - failing}/{len(items)} items pass every check; "
-          f"{result.summary['elapsed_s']:.1f} s. Report: {', '.join(map(str, paths))}")
+    print(f"\n{judged}: {len(result.bot) - failing}/{len(result.bot)} items pass every check; "
+          f"{result.summary['elapsed_s']:.1f} s. Reports in {out_dir}")
     missed = failed(result.verdicts)
     if missed:
-        print("\nthresholds missed:", file=sys.stderr)
+        print(f"\nthresholds missed on {judged}:", file=sys.stderr)
         for v in missed:
             op = ">=" if v.bound == "min" else "<="
             print(f"  {v.name} = {v.value:.4g}, needs {op} {v.limit:g}", file=sys.stderr)
         return 1
-    print(f"all {len(result.verdicts)} thresholds pass")
+    print(f"all {len(result.verdicts)} thresholds pass on {judged}")
     return 0

@@ -52,6 +52,7 @@ class Checks:
     quotes_total: int
     disclaimer: bool
     failures: tuple[str, ...]
+    first_supported: bool | None = None  # the first quote alone holds the evidence
 
     @property
     def passed(self) -> bool:
@@ -68,6 +69,7 @@ class Checks:
             "quotes_verbatim": self.quotes_verbatim,
             "quotes_total": self.quotes_total,
             "disclaimer": self.disclaimer,
+            "first_supported": self.first_supported,
         }
 
 
@@ -111,10 +113,12 @@ def check(
     quote_not_verbatim, no_disclaimer.
     """
     failures: list[str] = []
-    hit_rank = supported = refused_ok = None
+    hit_rank = supported = refused_ok = first_supported = None
     if item.expect == "answer":
         hit_rank = first_hit(item.evidence, [r.text for r in retrieved], min_coverage)
         supported = any(supports(item.evidence, q.text, min_coverage) for q in reply.quotes)
+        first_supported = bool(reply.quotes) and supports(item.evidence, reply.quotes[0].text,
+                                                          min_coverage)
         refused_ok = not reply.refused
         if reply.refused:
             failures.append("refused")
@@ -147,6 +151,7 @@ def check(
         quotes_total=len(reply.quotes),
         disclaimer=disclaimer,
         failures=tuple(failures),
+        first_supported=first_supported,
     )
 
 
@@ -192,8 +197,10 @@ def retrieval_metrics(ranks: Sequence[int | None], ks: Iterable[int] = KS) -> di
 def refusal_metrics(pairs: Iterable[tuple[bool, bool]]) -> dict[str, Any]:
     """Precision and recall of refusing, from (should refuse, did refuse) pairs.
 
+    `false_refusal_rate` is the share of answerable questions refused.
+
     >>> refusal_metrics([(True, True), (True, False), (False, True), (False, False)])
-    {'n': 4, 'tp': 1, 'fp': 1, 'fn': 1, 'precision': 0.5, 'recall': 0.5}
+    {'n': 4, 'tp': 1, 'fp': 1, 'fn': 1, 'precision': 0.5, 'recall': 0.5, 'false_refusal_rate': 0.5}
     """
     tp = fp = fn = n = 0
     for should, did in pairs:
@@ -201,8 +208,10 @@ def refusal_metrics(pairs: Iterable[tuple[bool, bool]]) -> dict[str, Any]:
         tp += should and did
         fp += did and not should
         fn += should and not did
+    negatives = n - tp - fn
     return {"n": n, "tp": tp, "fp": fp, "fn": fn,
-            "precision": rate(tp, tp + fp), "recall": rate(tp, tp + fn)}
+            "precision": rate(tp, tp + fp), "recall": rate(tp, tp + fn),
+            "false_refusal_rate": rate(fp, negatives)}
 
 
 def escalation_metrics(pairs: Iterable[tuple[str | None, str | None]]) -> dict[str, Any]:
@@ -264,6 +273,8 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, Any]:
         "answer": {
             "n": len(answerable),
             "support": rate(sum(bool(r.checks.supported) for r in answerable), len(answerable)),
+            "first_support": rate(sum(bool(r.checks.first_supported) for r in answerable),
+                                  len(answerable)),
         },
         "followup": {
             "n": len(followups),

@@ -20,11 +20,13 @@ ROWS: tuple[tuple[str, str], ...] = (
     ("retrieval.hit@5", "Retrieval hit@5"),
     ("retrieval.mrr", "Retrieval MRR"),
     ("answer.support", "Answer support"),
+    ("answer.first_support", "First passage alone holds the evidence"),
     ("followup.support", "Follow-up support"),
     ("quotes.verbatim_rate", "Quote verbatim rate"),
     ("disclaimer.rate", "Disclaimer rate"),
     ("refusal.precision", "Refusal precision"),
     ("refusal.recall", "Refusal recall"),
+    ("refusal.false_refusal_rate", "False refusals (answerable refused)"),
     ("escalation.emergency.recall", "Escalation recall: emergency"),
     ("escalation.crisis.recall", "Escalation recall: crisis"),
     ("escalation.urgent.recall", "Escalation recall: urgent"),
@@ -222,3 +224,50 @@ def write(out_dir: Path, summary: Mapping[str, Any], bot: Sequence[ItemResult],
     paths[1].write_text(markdown(summary, bot, baseline, verdicts) + "\n", encoding="utf-8")
     chart(paths[2], summary["bot"], summary.get("baseline"))
     return paths
+
+
+# The rows of the side-by-side table: quality, then the one latency that has a threshold.
+SIDE_ROWS: tuple[tuple[str, str], ...] = (
+    ("retrieval.hit@1", "Retrieval hit@1"),
+    ("retrieval.hit@5", "Retrieval hit@5"),
+    ("retrieval.mrr", "Retrieval MRR"),
+    ("answer.support", "Answer support"),
+    ("answer.first_support", "First passage alone"),
+    ("followup.support", "Follow-up support"),
+    ("refusal.recall", "Refusal recall"),
+    ("refusal.false_refusal_rate", "False refusals"),
+    ("quotes.verbatim_rate", "Quotes verbatim"),
+    ("escalation.overall.recall_any", "Escalation recall"),
+    ("escalation.false_positive_rate", "Escalation false positives"),
+    ("latency_ms.wall.p95", "Answer p95 ms"),
+)
+
+
+def side_by_side(columns: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any] | None,
+                                             Mapping[str, Any] | None]],
+                 previous: str, changed: Mapping[str, Sequence[Any]]) -> str:
+    """Every set side by side (bot | baseline | previous release), then the changed items.
+
+    `columns` maps set name -> (bot summary, baseline summary, previous-release summary).
+    """
+    head = ["Metric"]
+    for name, (bot, _, _) in columns.items():
+        n = flatten(bot).get("answer.n")
+        head += [f"{name} bot (n={n})", f"{name} baseline", f"{name} {previous}"]
+    lines = ["# Evaluation summary", "",
+             f"Bot, naive baseline and the previous release ({previous}, from its snapshot) on "
+             "each set. Train fits the adapted model; dev chose between variants; blind judges.",
+             "", "| " + " | ".join(head) + " |", "|---" + "|---:" * (len(head) - 1) + "|"]
+    flat = {name: tuple(flatten(x) if x else None for x in cols)
+            for name, cols in columns.items()}
+    for metric, label in SIDE_ROWS:
+        row = [label]
+        for name in columns:
+            for f in flat[name]:
+                row.append(_fmt(f.get(metric), metric) if f is not None else "")
+        lines.append("| " + " | ".join(row) + " |")
+    for name, items in changed.items():
+        lines += ["", f"## {name}: {len(items)} items changed outcome since {previous}", ""]
+        lines += [f"- `{c.id}` {c.before} → **{c.after}**: {_clip(c.question, 120)}"
+                  for c in items]
+    return "\n".join(lines)

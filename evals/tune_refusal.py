@@ -1,12 +1,15 @@
-"""`python -m evals.tune_refusal`: choose the refusal thresholds from data, not by eye.
+"""`python -m evals.tune_refusal`: calibrate the refusal thresholds on the dev set.
 
-Runs every question of evals/refusal_tuning.jsonl (answerable vs not covered; kept apart
-from the gold set so the gold figures stay honest), records each question's best sentence
-score and unknown topic words, then sweeps (REFUSE_BELOW, REFUSE_UNKNOWN_BELOW) and prints
-the pair with the best balanced accuracy among those that answer at least MIN_ANSWERED of the
-covered questions (then the most answering, then the middle of the plateau). The chosen pair
-is set by hand in bot/core.py; `tests/test_bot.py` checks the constants still score as well as
-the sweep's best.
+The refusal score belongs to the model that answers: the adapted model's similarities are
+not the base model's, so thresholds are calibrated again whenever the model changes. This
+runs every dev question (evals/gold.jsonl, `expect` answer or refuse; follow-ups resolved
+against their history as the bot does) through retrieval, records its best sentence score and
+unknown topic words (after the lay lexicon), then sweeps (REFUSE_BELOW, REFUSE_UNKNOWN_BELOW)
+and prints the pair with the best balanced accuracy among those that answer at least
+MIN_ANSWERED of the covered questions (then the most answering, then the middle of the
+plateau). The chosen pair is set by hand in bot/core.py; `tests/test_bot.py` checks the
+constants still score as well as the sweep's best. `--file` takes another set (the gold
+schema, or the older {"question", "answerable"} lines of evals/refusal_tuning.jsonl).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-TUNING = Path(__file__).with_name("refusal_tuning.jsonl")
+TUNING = Path(__file__).with_name("gold.jsonl")  # the dev set
 
 
 class Point(NamedTuple):
@@ -48,11 +51,11 @@ def score(points: list[Point], low: float, high: float) -> Result:
 
 # A patient refused on a question the articles do cover gets nothing; so the sweep only
 # considers thresholds that still answer at least this share of covered questions.
-MIN_ANSWERED = 0.85
+MIN_ANSWERED = 0.97  # the target: false refusals at most 0.03
 
 
 def sweep(points: list[Point]) -> Result:
-    grid = [round(0.30 + 0.01 * i, 2) for i in range(51)]
+    grid = [round(0.20 + 0.01 * i, 2) for i in range(71)]
     results = [score(points, low, high) for low in grid for high in grid if high >= low]
     results = [r for r in results if r.answer_recall >= MIN_ANSWERED] or results
     # best balanced accuracy, then most answering; among the ties, the middle of the plateau
@@ -65,19 +68,33 @@ def sweep(points: list[Point]) -> Result:
     return score(points, low, highs[len(highs) // 2])
 
 
-def measure(bot, path: Path = TUNING) -> list[Point]:
-    from bot.retrieve import hybrid_search, unknown_terms
-
-    points = []
+def _questions(path: Path) -> list[tuple[str, list[str], bool]]:
+    out = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
+        if not line.strip() or line.lstrip().startswith("#"):
             continue
         item = json.loads(line)
-        vec = bot.embedder.encode([item["question"]])[0]
-        hits = hybrid_search(bot.index, item["question"], vec)
+        if "answerable" in item:
+            out.append((item["question"], [], bool(item["answerable"])))
+        elif item.get("expect") in ("answer", "refuse"):
+            out.append((item["question"], item.get("history") or [], item["expect"] == "answer"))
+    return out
+
+
+def measure(bot, path: Path = TUNING) -> list[Point]:
+    from bot.medicine import changes_own_medicine
+    from bot.retrieve import hybrid_search, retrieval_query, unknown_terms
+
+    points = []
+    for question, history, answerable in _questions(path):
+        if changes_own_medicine(question, history[-1] if history else ""):
+            continue  # a fixed text, whatever the scores
+        query = retrieval_query(question, history)
+        vec = bot.embedder.encode([query])[0]
+        hits = hybrid_search(bot.index, query, vec, lexicon=bot.use_lexicon)
         best = max(bot._candidates(hits, vec).values(), default=0.0)
-        points.append(Point(item["question"], bool(item["answerable"]), best,
-                            len(unknown_terms(bot.index, item["question"]))))
+        points.append(Point(question, answerable, best,
+                            len(unknown_terms(bot.index, query, lexicon=bot.use_lexicon))))
     return points
 
 

@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ingest import adapt
 from ingest import chunk as chunker
 from ingest.corpus import corpus_hash, load_corpus
 from ingest.embed import Embedder, load_embedder, model_id
@@ -257,6 +258,7 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
             "counts": {"documents": len(docs), "chunks": len(chunks),
                        "sentences": len(sentences)},
             "versions": _versions(),
+            "adaptation": adapt.record(settings),  # the fine-tuned model, if it embeds
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "files": files,
         }
@@ -267,9 +269,17 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
     return BuildReport(True, time.perf_counter() - t0, len(chunks), len(sentences), index_dir)
 
 
+# Subdirectories a rebuild carries over from the old index: the adapted model (ingest.adapt),
+# trained once per key and read by path, outlives the vectors it produced.
+CARRIED_OVER = (adapt.ADAPTED,)
+
+
 def _replace_dir(new: Path, target: Path) -> None:
     """Swap `new` into place at `target`: readers see the old index or the new, never a mix."""
     old = None
+    for name in CARRIED_OVER:
+        if (target / name).is_dir() and not (new / name).exists():
+            (target / name).rename(new / name)
     if target.exists():
         old = target.with_name(f".{target.name}-old-{time.time_ns()}")
         target.rename(old)

@@ -17,6 +17,7 @@ BULLET = re.compile(r"^(?:[•\-*·●▪]|\d{1,2}[.)])\s+")
 CLOSING = tuple(".!?;,”\"')]")
 MAX_HEADING_WORDS = 14
 MAX_QUESTION_WORDS = 20
+MIN_LEAD_IN_WORDS = 4  # "Key Takeaway:" stays a heading; "There Are Two Main Types Of …:" leads in
 
 
 def _title_case(text: str) -> bool:
@@ -44,15 +45,34 @@ def classify(line: str) -> str:
     return "paragraph"
 
 
+def is_list_lead_in(line: str, next_line: str | None) -> bool:
+    """A title-cased line ending in ":" that a list follows is the sentence introducing that
+    list, not a heading: taken for a heading, it left its items to be quoted as lowercase
+    fragments ("started at the same time as other new symptoms…").
+
+    >>> is_list_lead_in("You Might Like To Think About Whether The Feeling:", "- started suddenly")
+    True
+    >>> is_list_lead_in("Key Takeaway:", "- MS can cause back pain."), is_list_lead_in(
+    ...     "Some Of The More Common Descriptions Include:", "You may have a different one.")
+    (False, False)
+    """
+    return (line.endswith(":") and len(line.split()) >= MIN_LEAD_IN_WORDS
+            and next_line is not None and BULLET.match(next_line) is not None)
+
+
 def blocks(body: str) -> list[Block]:
     """Blocks of `body` in order; offsets index `body`, bullets are left outside item text."""
     out: list[Block] = []
     section = ""
     paragraph = 0
     lead_in_open = False  # the last paragraph can still take list items
-    for start, end in kept_segments(body):
+    segments = list(kept_segments(body))
+    for n, (start, end) in enumerate(segments):
         line = body[start:end]
         kind = classify(line)
+        following = body[slice(*segments[n + 1])] if n + 1 < len(segments) else None
+        if kind == "heading" and is_list_lead_in(line, following):
+            kind = "paragraph"
         if kind in ("heading", "question"):
             section = line.rstrip(":").strip()
             lead_in_open = False

@@ -3,6 +3,7 @@ session under a temporary directory (never inside the repo)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,9 +15,24 @@ from ingest.types import Document
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The session embeds with the adapted model, as the bot does (see `adapted`)."""
     base = tmp_path_factory.mktemp("run")
-    return Settings(corpus_dir=ROOT / "corpus", index_dir=base / "index",
-                    flags_path=base / "feedback" / "flags.jsonl")
+    return adapted(Settings(corpus_dir=ROOT / "corpus", index_dir=base / "index",
+                            flags_path=base / "feedback" / "flags.jsonl"))
+
+
+def adapted(plain: Settings) -> Settings:
+    """`plain` with the adapted model for the current key: copied from the developer's
+    `index/` when it is there (read, never written), else trained once for the session
+    (a few minutes on two cores; that is what a fresh clone's `make test` does)."""
+    from ingest import adapt
+
+    target = adapt.location(plain)
+    local = ROOT / "index" / adapt.ADAPTED / target.name
+    if adapt.is_adapted(local) and not adapt.is_adapted(target):
+        shutil.copytree(local, target)
+    settings, _ = adapt.ensure(plain, progress=False)
+    return settings
 
 
 @pytest.fixture(scope="session")

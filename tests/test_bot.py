@@ -73,15 +73,35 @@ def test_markdown_escaping_keeps_text_literal() -> None:
 def test_answers_quote_verbatim_with_citations(bot, question: str) -> None:
     reply = bot.answer(question)
     assert not reply.refused and reply.escalation is None
-    assert 1 <= len(reply.quotes) <= 4
+    assert 1 <= len(reply.quotes) <= 3
     for n, quote in enumerate(reply.quotes, start=1):
         body = bot.index.docs[quote.doc_id].body
         assert body[quote.start : quote.end] == quote.text
         assert quote.title == bot.index.docs[quote.doc_id].title
-        assert f"[{n}] *" in reply.text  # numbered citation
-        assert f"`{quote.doc_id}` characters {quote.start}–{quote.end}" in reply.text
+        assert f"[{n}]" in reply.text  # numbered citation
+        assert quote.doc_id not in reply.text  # patients see titles, not ids or offsets
+    names = {compose.source_name(q) for q in reply.quotes}
+    assert all(reply.text.count(name) == 1 for name in names)  # each source named once
     assert reply.text.endswith(f"*{DISCLAIMER}*")
     assert reply.disclaimer == DISCLAIMER
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_the_answer_comes_first_alone_and_no_quote_is_a_fragment(bot, question: str) -> None:
+    reply = bot.answer(question)
+    assert reply.lead_in == compose.LEAD_IN and "\n" not in reply.lead_in
+    text = reply.text
+    first = compose.blockquote(reply.quotes[0].text)
+    assert text.index(reply.lead_in) < text.index(first)
+    if len(reply.quotes) > 1:
+        assert text.index(first) < text.index(compose.MORE_HEADING)
+        assert text.count(compose.MORE_HEADING) == 1
+    else:
+        assert compose.MORE_HEADING not in text
+    for quote in reply.quotes:
+        assert quote.text[:1].isupper() or quote.text[:1].isdigit(), quote.text
+        assert not quote.text.rstrip().endswith("?")
 
 
 @pytest.mark.slow
@@ -134,15 +154,40 @@ def test_refuses_what_the_articles_do_not_cover(bot, question: str) -> None:
 
 @pytest.mark.slow
 def test_refusal_thresholds_are_the_tuned_ones(bot) -> None:
-    """The constants in bot/core.py score as well as the best pair the sweep can find on
-    evals/refusal_tuning.jsonl; if retrieval changes, re-run `python -m evals.tune_refusal`."""
+    """The constants in bot/core.py score as well as the best pair the sweep can find on the
+    dev set; if the model or retrieval changes, re-run `python -m evals.tune_refusal`."""
     from bot.core import REFUSE_BELOW, REFUSE_UNKNOWN_BELOW
     from evals.tune_refusal import measure, score, sweep
 
     points = measure(bot)
     current = score(points, REFUSE_BELOW, REFUSE_UNKNOWN_BELOW)
     assert current.balanced_accuracy >= sweep(points).balanced_accuracy - 0.01
-    assert current.balanced_accuracy >= 0.80 and current.answer_recall >= 0.85
+    assert current.answer_recall >= 0.97
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("message", ["should I stop my Ocrevus because of back pain",
+                                     "Can I come off baclofen now my legs are less stiff?"])
+def test_changing_ones_own_medicine_gets_the_fixed_text_and_no_claim(bot, message) -> None:
+    from bot.medicine import MEDICINE_CHANGE_TEXT
+
+    reply = bot.answer(message)
+    assert reply.quotes == [] and reply.refused
+    assert reply.message == MEDICINE_CHANGE_TEXT and MEDICINE_CHANGE_TEXT in reply.text
+    assert reply.text.endswith(f"*{DISCLAIMER}*")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "words"), [
+    ("my bum really hurts, is that MS?", "buttock"),
+    ("burning pain in my feet at night, what helps", "limb"),
+    ("can I take Nurofen for my back", "anti-inflammatory"),
+])
+def test_lay_words_find_the_articles_words_and_are_not_refused(bot, question, words) -> None:
+    reply = bot.answer(question)
+    assert not reply.refused
+    hits = bot.retrieve(question)
+    assert any(words in h.text.lower() for h in hits[:5])
 
 
 @pytest.mark.slow

@@ -41,6 +41,7 @@ LEAD_INS = [
     "Much less common, but more serious causes of lower back pain include:",
     "MS can cause painful sensations, including:",
     "Sciatica can cause symptoms that may include:",
+    "There Are Two Main Types Of Pain In Multiple Sclerosis:",  # title-cased, not a heading
 ]
 
 
@@ -209,11 +210,17 @@ def test_sentence_embed_text_reads_an_item_with_its_lead_in(table: Table) -> Non
 
 def test_sentence_embed_text_uses_the_heading_when_the_list_has_no_lead_in(table: Table) -> None:
     sentences, _ = table
-    text = "Pain in the limbs is very common."
+    text = "This is common and treatable with rehabilitation and posture correction."
     [i] = [i for i, s in enumerate(sentences) if s.text == text]
     assert lead_in(sentences, i) is None
-    assert sentence_embed_text(sentences, i) == (
-        f"There Are Two Main Types Of Pain In Multiple Sclerosis: {text}")
+    assert sentence_embed_text(sentences, i) == f"How MS Can Cause Back Pain: {text}"
+
+
+def test_a_title_cased_lead_in_introduces_its_items(table: Table) -> None:
+    sentences, _ = table
+    text = "Pain in the limbs is very common."
+    [i] = [i for i, s in enumerate(sentences) if s.text == text]
+    assert lead_in(sentences, i).text == "There Are Two Main Types Of Pain In Multiple Sclerosis:"
 
 
 def test_sentence_embed_text_of_a_plain_sentence_is_the_sentence(table: Table) -> None:

@@ -148,11 +148,12 @@ def test_summarize_gives_exact_figures(small_run):
     s = summarize(small_run)
     assert (s["n_items"], s["passed_items"]) == (8, 3)
     assert s["retrieval"] == {"n": 2, "hit@1": 0.5, "hit@3": 1.0, "hit@5": 1.0, "mrr": 0.75}
-    assert s["answer"] == {"n": 2, "support": 0.5}
+    assert s["answer"] == {"n": 2, "support": 0.5, "first_support": 0.5}
     assert s["followup"] == {"n": 1, "support": 0.0}
     assert s["quotes"] == {"n": 3, "verbatim_rate": 2 / 3}
     assert s["disclaimer"] == {"n": 8, "rate": 0.875}
-    assert s["refusal"] == {"n": 4, "tp": 1, "fp": 1, "fn": 1, "precision": 0.5, "recall": 0.5}
+    assert s["refusal"] == {"n": 4, "tp": 1, "fp": 1, "fn": 1, "precision": 0.5, "recall": 0.5,
+                            "false_refusal_rate": 0.5}
     esc = s["escalation"]
     assert esc["emergency"] == {"n": 1, "recall": 1.0, "recall_any": 1.0}
     assert esc["crisis"] == {"n": 1, "recall": 0.0, "recall_any": 0.0}
