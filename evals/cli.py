@@ -176,9 +176,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         changed = {name: changes(previous[name], results[name].bot)
                    for name in results if previous.get(name)}
         table = side_by_side(columns, args.previous, changed)
+        if bot.checker is not None:
+            from evals.tune_safety import table as safety_table
+
+            table = f"{table}\n\n{safety_table(bot.checker, bot.embedder.encode)}"
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "summary.md").write_text(table + "\n", encoding="utf-8")
         print(table.split("\n## ")[0])
+        if bot.checker is not None:
+            print("\n" + table.rsplit("\n\n", 1)[-1])
         for name, items in changed.items():
             print(f"{name}: {len(items)} items changed outcome since {args.previous} "
                   f"(listed in {out_dir / 'summary.md'})")

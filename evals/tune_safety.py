@@ -145,6 +145,30 @@ def sweep(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
         print(f"  {thr:.1f}  " + "   ".join(cells))
 
 
+def table(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
+          names: Sequence[str] = ("training", "dev", "blind")) -> str:
+    """Markdown: recall and precision per level and the benign false-escalation rate, for each
+    set side by side (what `make eval` prints under the answer sets)."""
+    all_sets = sets()
+    scores = {}
+    for name in names:
+        if all_sets.get(name):
+            both, _, _, _ = run(checker, encode, all_sets[name])
+            scores[name] = score(all_sets[name], both)
+    head = " | ".join(f"{n} (n)" for n in scores)
+    rows = [f"| Red flags: rules + learned channel | {head} |",
+            "|---|" + "---:|" * len(scores)]
+    for lv in LEVELS:
+        rows.append(f"| {lv} recall | " + " | ".join(
+            f"{s.recall[lv]:.3f} ({s.n[lv]})" for s in scores.values()) + " |")
+    for lv in LEVELS:
+        rows.append(f"| {lv} precision | " + " | ".join(
+            f"{s.precision[lv]:.3f}" for s in scores.values()) + " |")
+    rows.append("| benign false escalation | " + " | ".join(
+        f"{s.false_escalation:.3f} ({s.n['benign']})" for s in scores.values()) + " |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.tune_safety", description=__doc__)
     parser.add_argument("--sweep", action="store_true", help="sweep thresholds on dev")

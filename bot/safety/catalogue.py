@@ -1,7 +1,7 @@
 """The red-flag catalogue: every flag the bot knows, its level, what it covers and where it
 comes from. `RULES` are the concept combinations that detect each flag (`bot.safety.rules`);
 `CATALOGUE` says, for each rule name, what it covers and which clinical source sets its level.
-`python -m bot.safety.catalogue` prints the table the README shows.
+`python -m bot.safety` prints the table the README shows.
 
 Level policy:
 - **emergency** — call the emergency number or go to the emergency department now: suspected
@@ -21,7 +21,6 @@ Not here: how a combination is matched and scoped (`bot.safety.rules`, `bot.safe
 
 from __future__ import annotations
 
-import sys
 from typing import NamedTuple
 
 from bot.safety.lexicon import (
@@ -639,6 +638,3 @@ def table() -> str:
         rows.append(f"| `{r.name}` | {r.level} | {entry.covers} | {entry.source} |")
     return "\n".join(rows)
 
-
-if __name__ == "__main__":
-    sys.stdout.write(table() + "\n")
