@@ -1,38 +1,97 @@
 """`python -m ingest`: build the index if the corpus, model or settings changed.
 
-Prints the build time and the number of chunks and sentences (the README quotes these).
+Subcommands: `add PATH --title …` puts one article into corpus/, `rehash FILE` accepts a
+hand edit of an article's body. With none, the index is built; the summary line says how many
+texts were embedded and how many reused from the vector cache (the README quotes it).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ingest.errors import BotError
-from ingest.index import build
 from ingest.settings import Settings
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus-dir", type=Path, help="folder of corpus/*.md articles")
     parser.add_argument("--index-dir", type=Path, help="where to write the index (INDEX_DIR)")
     parser.add_argument("--model-path", type=Path, help="a local sentence-transformers model")
-    parser.add_argument("--force", action="store_true", help="rebuild even if up to date")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
-    settings = Settings.from_env(corpus_dir=args.corpus_dir, index_dir=args.index_dir,
-                                 model_path=args.model_path)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(corpus_dir=args.corpus_dir, index_dir=args.index_dir,
+                             model_path=args.model_path)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from ingest.index import build
+
+    report = build(_settings(args), progress=not args.quiet, force=args.force)
+    print(report.summary())
+    return 0
+
+
+def run_add(args: argparse.Namespace) -> int:
+    from ingest.add import add, preview
+
+    settings = _settings(args)
+    added = add(args.path, args.title, settings.corpus_dir, doc_id=args.id,
+                publisher=args.publisher, published=args.published, url=args.url)
+    print(preview(added))
+    return 0
+
+
+def run_rehash(args: argparse.Namespace) -> int:
+    from ingest.corpus import read_article, rehash
+
+    digest = rehash(args.file)
+    read_article(args.file)  # reads back clean
+    print(f"{args.file}: body_sha256 is now {digest}; run `make ingest` to index the edit")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """Build is the default; each subcommand is one `add_parser` and one `run_…` function."""
+    top = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
+    _common(top)
+    top.add_argument("--force", action="store_true",
+                     help="rebuild from nothing: empty this model's vector cache, embed all")
+    top.add_argument("--quiet", action="store_true", help="no progress bar")
+    top.set_defaults(run=run_build)
+    sub = top.add_subparsers(title="subcommands", metavar="{add,rehash}")
+
+    add = sub.add_parser("add", help="add a .txt, .md or .html article to corpus/",
+                         description="Write corpus/<id>.md from a file; nothing is written "
+                                     "if it is refused.")
+    add.add_argument("path", type=Path, help="the article: .txt, .md or .html")
+    add.add_argument("--title", required=True, help="the article's title")
+    add.add_argument("--id", help="corpus id (default: a slug of the title)")
+    add.add_argument("--publisher", help="who published it, e.g. 'MS Society'")
+    add.add_argument("--published", help="publication date, YYYY-MM-DD")
+    add.add_argument("--url", help="where it was published, http(s)://…")
+    _common(add)
+    add.set_defaults(run=run_add)
+
+    re_hash = sub.add_parser("rehash", help="accept a hand edit of an article's body",
+                             description="Record the body's current SHA-256 in its front "
+                                         "matter, after you have checked the edit.")
+    re_hash.add_argument("file", type=Path, help="a corpus/*.md file")
+    re_hash.set_defaults(run=run_rehash)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    run: Callable[[argparse.Namespace], int] = args.run
     try:
-        report = build(settings, progress=not args.quiet, force=args.force)
+        return run(args)
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    state = "built" if report.built else "up to date, nothing to do"
-    print(f"index {state} in {report.seconds:.2f} s: {report.chunks} chunks, "
-          f"{report.sentences} sentences -> {report.index_dir}")
-    return 0
 
 
 if __name__ == "__main__":
