@@ -45,7 +45,12 @@ def parse(raw: str, name: str = "<string>") -> Document:
     try:
         meta = yaml.safe_load(raw[4 : close + 1]) or {}
     except yaml.YAMLError as exc:
-        raise CorpusError(f"{name}: front matter is not valid YAML ({exc})") from None
+        where = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 2}" if where is not None else ""
+        raise CorpusError(f"{name}: front matter is not valid YAML{at} "
+                          f"({getattr(exc, 'problem', None) or exc}): fix that line (quote a "
+                          f"value that holds ': ', '[' or '#'), or undo the edit with "
+                          f"`git checkout -- {name}`") from None
     if not isinstance(meta, dict):
         raise CorpusError(f"{name}: front matter must be 'key: value' lines")
     missing = [key for key in REQUIRED if not meta.get(key)]
@@ -121,20 +126,21 @@ def load_corpus(corpus_dir: Path) -> list[Document]:
     paths = sorted(Path(corpus_dir).glob("*.md"))
     if not paths:
         raise CorpusError(f"no articles in {corpus_dir}: the corpus/ folder should hold *.md files")
-    docs: list[Document] = []
+    docs = [read_article(path) for path in paths]
     seen: dict[str, str] = {}
-    for path in paths:
-        doc = read_article(path)
+    for path, doc in zip(paths, docs, strict=True):
         if doc.doc_id in seen:
+            first, second = sorted((seen[doc.doc_id], path.name),
+                                   key=lambda name: name != f"{doc.doc_id}.md")
             raise CorpusError(
-                f"{path.name}: id {doc.doc_id!r} is already used by {seen[doc.doc_id]}: "
-                f"delete the copy, or give it an id of its own and name the file <id>.md")
+                f"{second}: id {doc.doc_id!r} is already used by {first}: delete the copy, "
+                f"or give it an id of its own and name the file <id>.md")
+        seen[doc.doc_id] = path.name
+    for path, doc in zip(paths, docs, strict=True):
         if doc.doc_id != path.stem:
             raise CorpusError(f"{path.name}: id {doc.doc_id!r} differs from the file name: "
                               f"rename the file to {doc.doc_id}.md, or set its id to "
                               f"{path.stem!r}")
-        seen[doc.doc_id] = path.name
-        docs.append(doc)
     return docs
 
 
@@ -185,10 +191,12 @@ def body_sha256(doc: Document) -> str:
 
 
 def corpus_hash(docs: list[Document]) -> str:
-    """One hash over every article's id, title and body: what the index is built from."""
+    """One hash over every article's id, title, body and provenance: what the index is built
+    from (the index keeps a copy of each document, so a new publisher is a new index)."""
     h = hashlib.sha256()
     for doc in docs:
-        for part in (doc.doc_id, doc.title, doc.body):
+        for part in (doc.doc_id, doc.title, doc.body, doc.publisher or "", doc.published or "",
+                     doc.url or ""):
             h.update(part.encode("utf-8"))
             h.update(b"\0")
     return h.hexdigest()

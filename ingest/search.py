@@ -99,10 +99,10 @@ def tune_ef_search(index: Any, flat: Any, probes: np.ndarray, k: int = RECALL_K,
 
 
 def chunk_search_index(chunk_vectors: np.ndarray, probe_vectors: np.ndarray,
-                       exact_max: int = EXACT_MAX) -> tuple[Any, SearchInfo]:
+                       exact_max: int | None = None) -> tuple[Any, SearchInfo]:
     """The FAISS index for chunk search, and what it is (recall measured when approximate)."""
     n = len(chunk_vectors)
-    if kind_for(n, exact_max) == "flat":
+    if kind_for(n, EXACT_MAX if exact_max is None else exact_max) == "flat":
         return exact(chunk_vectors), SearchInfo("flat", n, None, 0, {})
     index = hnsw(chunk_vectors)
     index.hnsw.efSearch = HNSW_EF_SEARCH

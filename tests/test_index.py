@@ -35,7 +35,8 @@ from ingest.types import Document
 
 INDEX_FILES = [
     "bm25/data.csc.index.npy", "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy",
-    "bm25/params.index.json", "bm25/vocab.index.json", "chunks.faiss", "sentences.faiss",
+    "bm25/params.index.json", "bm25/vocab.index.json", "chunks.faiss", "docs.json",
+    "sentences.faiss",
     "tables.json",
 ]
 ADDED = "A sentence added by the test."
