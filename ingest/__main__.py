@@ -59,7 +59,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m ingest", description=__doc__)
     _common(top)
     top.add_argument("--force", action="store_true",
-                     help="rebuild from nothing: empty this model's vector cache, embed all")
+                     help="rebuild from nothing: embed every text again, reading no cached vector")
     top.add_argument("--quiet", action="store_true", help="no progress bar")
     top.set_defaults(run=run_build)
     sub = top.add_subparsers(title="subcommands", metavar="{add,rehash}")

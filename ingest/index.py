@@ -248,9 +248,9 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
           force: bool = False) -> BuildReport:
     """Build the index unless the one on disk is current. Loads the model only to build.
 
-    Vectors come from the cache when it has them; `force` empties this model's cache first,
-    so every text is embedded again (a rebuild from nothing). The corpus is read, and any
-    error in it raised, before anything is written: a bad article leaves the old index as is.
+    Vectors come from the cache when it has them; `force` reads nothing from it, so every
+    text is embedded again (a rebuild from nothing). The corpus is read, and any error in it
+    raised, before anything is written: a bad article leaves the old index as is.
     """
     t0 = time.perf_counter()
     docs = load_corpus(settings.corpus_dir)
@@ -276,10 +276,9 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
     sentence_texts = [chunker.sentence_embed_text(sentences, i) for i in range(len(sentences))]
     cache = (VectorCache(settings.vectors_dir, embedder.identity, embedder.dimension)
              if embedder.identity else None)
-    if force and cache is not None:
-        cache.clear()
     result = embed_cached(chunk_texts + sentence_texts,
-                          lambda texts: embedder.encode(texts, progress=progress), cache)
+                          lambda texts: embedder.encode(texts, progress=progress), cache,
+                          read=not force)
     chunk_vecs, sentence_vecs = result.vectors[: len(chunks)], result.vectors[len(chunks) :]
     faiss.omp_set_num_threads(max(1, settings.torch_threads))
     chunk_faiss, search = search_index.chunk_search_index(chunk_vecs, sentence_vecs)

@@ -38,7 +38,7 @@ class Settings:
     cache_dir: Path = Path.home() / ".cache" / "ms-pain-bot"
     # Vectors already computed, keyed by (model identity, text hash); None means
     # `cache_dir/vectors`. Content-addressed, so it is never stale: a fresh clone on the same
-    # machine reuses it, another model gets its own folder, `--force` empties it.
+    # machine reuses it, another model gets its own folder, `--force` reads nothing from it.
     vector_cache_dir: Path | None = None
     # Chunking: cl100k tokens per chunk body (all-MiniLM-L6-v2 truncates at 256 word pieces,
     # and the title/section prefix needs room too).

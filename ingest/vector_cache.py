@@ -10,7 +10,9 @@ that grow together, row for row:
 A row is appended vectors first, keys second, under an exclusive lock; a reader trusts only
 the rows both files hold, so an interrupted build leaves a shorter cache, never a wrong one.
 The cache is content-addressed: it cannot go stale, only grow. Where it lives, and why, is in
-`Settings.vector_cache_dir`; `python -m ingest --force` empties this model's folder first.
+`Settings.vector_cache_dir`. `python -m ingest --force` reads nothing from it (every text is
+embedded again) and adds only keys it lacks, so other indexes sharing it lose nothing; to drop
+it, delete the folder.
 
 Not here: which texts are embedded (ingest.index), the model itself (ingest.embed).
 """
@@ -139,14 +141,17 @@ class VectorCache:
 
 
 def embed_cached(texts: Sequence[str], encode: Callable[[list[str]], np.ndarray],
-                 cache: VectorCache | None, flush_every: int = FLUSH_EVERY) -> Embedded:
+                 cache: VectorCache | None, flush_every: int = FLUSH_EVERY,
+                 read: bool = True) -> Embedded:
     """Vectors for `texts`, embedding only those the cache lacks (each distinct text once).
 
-    `encode(list_of_texts) -> float32 array` is the model; `cache=None` embeds everything.
-    New vectors are appended every `flush_every` texts, so an interrupted build keeps most.
+    `encode(list_of_texts) -> float32 array` is the model; `cache=None` embeds everything, and
+    so does `read=False` (which still adds what the cache lacks). New vectors are appended
+    every `flush_every` texts, so an interrupted build keeps most of its work.
     """
     keys = [text_key(t) for t in texts]
-    found = cache.get(keys) if cache is not None else {}
+    cached = cache.get(keys) if cache is not None else {}
+    found = dict(cached) if read else {}
     missing: dict[bytes, str] = {}
     for key, text in zip(keys, texts, strict=True):
         if key not in found and key not in missing:
@@ -159,7 +164,8 @@ def embed_cached(texts: Sequence[str], encode: Callable[[list[str]], np.ndarray]
         part = todo[at : at + flush_every]
         vecs = encode([text for _, text in part])
         if cache is not None:
-            cache.append([key for key, _ in part], vecs)
+            new = [i for i, (key, _) in enumerate(part) if key not in cached]
+            cache.append([part[i][0] for i in new], vecs[new])
         found.update({key: vecs[i] for i, (key, _) in enumerate(part)})
     dimension = cache.dimension if cache is not None else (
         next(iter(found.values())).shape[0] if found else 0)

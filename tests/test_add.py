@@ -154,7 +154,7 @@ def test_force_rebuilds_from_nothing(work: Settings, embedder) -> None:
     assert report.embedded == len(set(texts))  # every distinct text through the model again
     assert report.reused == len(texts) - len(set(texts))  # only repeats within this build
     cache = VectorCache(work.vectors_dir, embedder.identity, embedder.dimension)
-    assert len(cache) == len(set(texts))  # the old cache was emptied, then refilled
+    assert len(cache) == len(set(texts))  # nothing added twice
 
 
 def test_html_is_extracted_and_recorded_as_extracted(tmp_path: Path) -> None:
