@@ -20,7 +20,7 @@ import pytest
 
 import ingest.index
 from ingest.chunk import chunk_corpus, chunk_embed_text, encoding
-from ingest.corpus import load_corpus
+from ingest.corpus import load_corpus, rehash
 from ingest.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from ingest.index import (
     MATCHED,
@@ -166,6 +166,7 @@ def test_changed_corpus_is_refused_then_rebuilt(
     shutil.copytree(ROOT / "corpus", corpus)
     article = corpus / "ms-sciatica.md"
     article.write_bytes(article.read_bytes() + f" {ADDED}".encode())
+    rehash(article)  # accept the edit, as a maintainer would
     changed = copy_of(corpus_dir=corpus)
     new_docs = load_corpus(corpus)
 
@@ -327,12 +328,14 @@ def test_python_m_ingest_builds_offline_then_does_nothing(
     env.update(INDEX_DIR=str(index_dir), MODEL_CACHE_DIR=str(settings.cache_dir),
                HF_HUB_OFFLINE="1", HTTP_PROXY="http://127.0.0.1:9",
                HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="")
-    counts = f"{len(index.chunks)} chunks, {len(index.sentences)} sentences -> {index_dir}\n"
+    counts = (f"5 documents, {len(index.chunks)} chunks, {len(index.sentences)} sentences, "
+              f"exact search -> {index_dir}\n")
 
     first = subprocess.run([sys.executable, "-m", "ingest", "--quiet"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
-    assert re.fullmatch(r"index built in \d+\.\d\d s: " + re.escape(counts), first.stdout)
+    assert re.fullmatch(r"index built in \d+\.\d\d s: embedded \d+ texts, reused \d+; "
+                        + re.escape(counts), first.stdout)
 
     t0 = time.perf_counter()
     second = subprocess.run([sys.executable, "-X", "importtime", "-m", "ingest", "--quiet"],
@@ -346,3 +349,38 @@ def test_python_m_ingest_builds_offline_then_does_nothing(
     assert "ingest.index" in imported  # the import log is really there
     heavy = {"torch", "sentence_transformers", "transformers", "faiss", "bm25s"}
     assert heavy.isdisjoint(imported)
+
+
+# -- chunk search type by size ----------------------------------------------------------------
+
+@pytest.mark.slow
+def test_above_exact_max_chunk_search_is_hnsw_with_measured_recall(
+    copy_of, index: Index, docs: list[Document], embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.search
+
+    monkeypatch.setattr(ingest.search, "EXACT_MAX", 50)  # the real corpus has 89 chunks
+    small = copy_of()
+    report = build(small, embedder=embedder, progress=False, force=True)
+    assert report.search == "hnsw"
+    assert report.recall_at_10 is not None and report.recall_at_10 >= ingest.search.MIN_RECALL
+    assert f"hnsw search, recall@10 vs exact {report.recall_at_10:.3f}" in report.summary()
+    hnsw = Index.load(small.index_dir, expected_manifest(small, docs), docs)
+    search = hnsw.manifest["search"]
+    assert (search["type"], search["vectors"], search["probes"]) == ("hnsw", 89, 256)
+    assert hnsw.chunk_faiss.hnsw.efSearch == search["params"]["efSearch"]  # saved with it
+    vec = embedder.encode(["can MS cause sciatica?"])[0]
+    found, exact = hnsw.search_chunks(vec, 3), index.search_chunks(vec, 3)
+    assert [i for i, _ in found] == [i for i, _ in exact]
+    assert [s for _, s in found] == pytest.approx([s for _, s in exact], abs=1e-5)
+
+
+def test_search_kind_and_recall_arithmetic() -> None:
+    import doctest
+
+    import ingest.search
+
+    assert doctest.testmod(ingest.search).failed == 0
+    vecs = np.eye(4, dtype=np.float32)
+    flat, info = ingest.search.chunk_search_index(vecs, vecs, exact_max=4)
+    assert (info.type, flat.ntotal, info.recall_at_10) == ("flat", 4, None)
