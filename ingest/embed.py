@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -130,7 +130,13 @@ class Embedder:
 
     model: Any
     name: str
-    identity: str = ""  # `model_identity` of the directory it was loaded from: the cache key
+    model_dir: Path | None = None  # where it was loaded from; None: no vector cache
+
+    @cached_property
+    def identity(self) -> str:
+        """`model_identity` of the model directory: the vector cache key ("" if unknown).
+        Computed on first use (hashing ~90 MB), i.e. by a build, never by serving."""
+        return model_identity(self.model_dir) if self.model_dir is not None else ""
 
     @property
     def dimension(self) -> int:
@@ -168,4 +174,4 @@ def load_embedder(settings: Settings) -> Embedder:
         torch.set_num_threads(settings.torch_threads)
     path = model_dir(settings)
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    return Embedder(model=model, name=model_id(settings), identity=model_identity(path))
+    return Embedder(model=model, name=model_id(settings), model_dir=path)

@@ -384,3 +384,55 @@ def test_search_kind_and_recall_arithmetic() -> None:
     vecs = np.eye(4, dtype=np.float32)
     flat, info = ingest.search.chunk_search_index(vecs, vecs, exact_max=4)
     assert (info.type, flat.ntotal, info.recall_at_10) == ("flat", 4, None)
+
+
+# -- the vector cache and the model identity it is keyed by -----------------------------------
+
+def test_vector_cache_round_trip_and_torn_append(tmp_path: Path) -> None:
+    from ingest.vector_cache import VectorCache, embed_cached, text_key
+
+    calls: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    cache = VectorCache(tmp_path, "model-a", 2)
+    first = embed_cached(["aa", "b", "aa"], encode, cache)
+    assert (first.embedded, first.reused) == (2, 1)
+    assert first.vectors.tolist() == [[2, 1], [1, 1], [2, 1]]
+    second = embed_cached(["b", "ccc"], encode, cache)
+    assert (second.embedded, second.reused, calls[-1]) == (1, 1, ["ccc"])
+    assert len(VectorCache(tmp_path, "model-a", 2)) == 3  # a new reader sees every row
+    assert len(VectorCache(tmp_path, "model-b", 2)) == 0  # another model, another folder
+
+    # a crash between the two writes: vectors.f32 has a row that keys.bin lacks
+    with open(cache.folder / "vectors.f32", "ab") as fh:
+        fh.write(np.zeros(2, np.float32).tobytes())
+    torn = VectorCache(tmp_path, "model-a", 2)
+    assert len(torn) == 3
+    torn.append([text_key("dddd")], np.array([[4, 1]], np.float32))
+    again = VectorCache(tmp_path, "model-a", 2)
+    assert again.get([text_key("dddd")])[text_key("dddd")].tolist() == [4, 1]
+    assert (cache.folder / "vectors.f32").stat().st_size == 4 * 2 * 4  # the torn row is gone
+
+    forced = embed_cached(["aa", "eeeee"], encode, again, read=False)
+    assert (forced.embedded, calls[-1]) == (2, ["eeeee", "aa"])  # longest first
+    assert len(VectorCache(tmp_path, "model-a", 2)) == 5  # "aa" not stored twice
+    with pytest.raises(ValueError, match="2 keys but vectors of shape"):
+        again.append([b"x" * 32, b"y" * 32], np.zeros((1, 2), np.float32))
+
+
+@pytest.mark.slow
+def test_model_identity_follows_the_model_files(tmp_path: Path, embedder) -> None:
+    from ingest.embed import model_identity
+
+    assert re.fullmatch(r"sha256-[0-9a-f]{32}", embedder.identity)
+    copy = tmp_path / "model"
+    shutil.copytree(embedder.model_dir, copy)
+    assert model_identity(copy) == embedder.identity  # same files, same identity
+    (copy / ".DS_Store").write_text("x", "utf-8")
+    assert model_identity(copy) == embedder.identity  # hidden files do not count
+    config = copy / "config.json"
+    config.write_text(config.read_text("utf-8") + "\n", "utf-8")  # e.g. a fine-tuned copy
+    assert model_identity(copy) != embedder.identity
