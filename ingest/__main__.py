@@ -62,7 +62,7 @@ def parser() -> argparse.ArgumentParser:
                      help="rebuild from nothing: embed every text again, reading no cached vector")
     top.add_argument("--quiet", action="store_true", help="no progress bar")
     top.set_defaults(run=run_build)
-    sub = top.add_subparsers(title="subcommands", metavar="{add,rehash}")
+    sub = top.add_subparsers(title="subcommands")
 
     add = sub.add_parser("add", help="add a .txt, .md or .html article to corpus/",
                          description="Write corpus/<id>.md from a file; nothing is written "

@@ -174,7 +174,9 @@ def test_quick_bench_writes_every_section(embedder, docs, tmp_path: Path) -> Non
 
     # The 2x corpus the bench built: distinct ids, every body made of real paragraphs.
     synthetic = load_corpus(tmp_path / "work" / "corpus-2x")
-    assert len({d.doc_id for d in synthetic}) == 2 * len(docs)
+    assert len({d.doc_id for d in synthetic}) == 2 * len(docs) + 1  # and the one added
+    assert added["doc_id"] in {d.doc_id for d in synthetic}
+    synthetic = [d for d in synthetic if d.doc_id != added["doc_id"]]
     real = {p for d in docs for p in paragraphs(d.body)}
     for doc in synthetic:
         assert doc.doc_id.startswith("synthetic-")
