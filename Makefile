@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# Where torch comes from: auto (Linux: PyTorch's CPU index, then pip's own sources; macOS and
+# Windows: PyPI), pypi, or a package index URL. See tools/install_torch.py and the README.
+TORCH_INDEX ?= auto
 
 .PHONY: install ingest chat eval bench test lint
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q -e '.[dev]' && touch $(STAMP)
+	$(PYTHON) -m venv $(VENV) && TORCH_INDEX=$(TORCH_INDEX) $(PY) -m tools.install_torch && $(PY) -m pip install -q -e '.[dev]' && touch $(STAMP)
 
 ingest: $(STAMP)
 	$(PY) -m ingest

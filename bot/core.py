@@ -263,6 +263,9 @@ def load(index_dir: str | Path | None = None, *, settings: Settings | None = Non
             if report.trained:
                 print(f"warning: trained the adapted model first ({report.seconds:.0f} s)",
                       file=sys.stderr)
+            elif report.stale:
+                print("note: the adapted model was trained on older data; run `python -m "
+                      "ingest adapt` to adapt again", file=sys.stderr)
         else:
             settings = adapt.resolve(settings)
     docs = load_corpus(settings.corpus_dir)

@@ -16,7 +16,13 @@ min-max across repeats, because the machine is noisy):
 - ingest: `build(force=True)` of the real corpus in this process (the model already loaded),
   and `python -m ingest` on an up-to-date index (a fresh process, so imports count).
 - scale: synthetic corpora of Nx the real one (evals.bench_corpus) built with the same loaded
-  model, then served by their own worker process, so each peak RSS is that scale's alone.
+  model and the bench's own vector cache (so a scale embeds only texts no smaller scale had,
+  and the row says how many), then served by their own worker process, so each peak RSS is
+  that scale's alone. `--scales 1,100,1000` gives the 1000x row (5,000 articles); it is not in
+  the default run because its first build embeds ~100,000 chunk texts (hours on 2 cores).
+- one article added: at `--add-at` (default 100x), after serving that scale, one more article
+  (real paragraphs in a new order, under a new title) goes in through `ingest add`, and the
+  index is rebuilt with the cache: the time of add plus build, and the texts it embedded.
 
 It is a report, not a gate: the exit code is 0 even when a target is MISSED (2 on bad options).
 Every process it starts listens on, or talks to, 127.0.0.1 only.
@@ -44,7 +50,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from evals.bench_corpus import synthetic_docs, write_corpus
+from evals.bench_corpus import SEED, synthetic_docs, write_corpus
 from evals.bench_stats import (
     Spread,
     Target,
@@ -64,10 +70,13 @@ from ingest.settings import ROOT, Settings
 DEFAULT_GOLD = ROOT / "evals" / "gold.jsonl"
 DEFAULT_OUT = ROOT / "bench" / "out"
 DEFAULT_SCALES = (1, 10, 100)
+DEFAULT_ADD_AT = 100
+ADDED_TITLE = "One article added to the benchmark corpus"
 STAGES = ("embed", "safety", "retrieve", "compose", "total", "wall")
 COLD_QUESTION = "can MS cause sciatica?"
 APP_TIMEOUT_S = 180.0
 LOOPBACK = "127.0.0.1"
+SEED_ADDED = SEED + 1  # the added article: another shuffle of the real paragraphs
 
 
 class Options(NamedTuple):
@@ -83,6 +92,8 @@ class Options(NamedTuple):
     keep: bool
     quick: bool
     command: str  # as typed, for the report
+    add_at: int | None = None  # the scale that gets "one article added" (None: none)
+    vector_cache: Path | None = None  # None: a fresh cache inside the work folder
 
 
 def parse_scales(text: str) -> tuple[int, ...]:
@@ -208,24 +219,52 @@ class Built(NamedTuple):
     sentences: int
     index_bytes: int
     peak_rss_bytes: int | None  # this process while building (model included); None if unknown
+    embedded: int = 0  # texts through the model (the first run)
+    reused: int = 0  # texts from the vector cache (the first run)
+    search: Mapping[str, Any] | None = None  # the manifest's "search": type, recall@10
 
 
-def build_index(settings: Settings, embedder: Any, runs: int) -> Built:
+def build_index(settings: Settings, embedder: Any, runs: int, force: bool = True) -> Built:
+    """`force`: from nothing (the vector cache emptied) each run; otherwise one run into a
+    fresh index folder, taking what the cache has."""
     from evals.bench_worker import memory_bytes
     from ingest.index import build
 
-    seconds, peaks = [], []
-    report = None
-    for _ in range(runs):
+    seconds, peaks, reports = [], [], []
+    for _ in range(runs if force else 1):
+        if not force:
+            shutil.rmtree(settings.index_dir, ignore_errors=True)
         resettable = reset_peak_rss()
-        report = build(settings, embedder=embedder, progress=False, force=True)
-        seconds.append(report.seconds)
+        reports.append(build(settings, embedder=embedder, progress=False, force=force))
+        seconds.append(reports[-1].seconds)
         peaks.append(memory_bytes("VmHWM") if resettable else None)
-    assert report is not None
-    docs = len(load_corpus(settings.corpus_dir))
+    report = reports[-1]
+    manifest = json.loads((Path(settings.index_dir) / "manifest.json").read_text("utf-8"))
     known = [p for p in peaks if p is not None]
-    return Built(spread(seconds), docs, report.chunks, report.sentences,
-                 dir_bytes(settings.index_dir), max(known) if known else None)
+    return Built(spread(seconds), report.documents, report.chunks, report.sentences,
+                 dir_bytes(settings.index_dir), max(known) if known else None,
+                 reports[0].embedded, reports[0].reused, manifest.get("search"))
+
+
+def add_one_article(settings: Settings, embedder: Any, work: Path, factor: int
+                    ) -> dict[str, Any]:
+    """`ingest add` one article into the Nx corpus, then rebuild with the cache: how long,
+    and how many texts went through the model."""
+    from ingest.add import add
+    from ingest.index import build
+
+    real = load_corpus(Settings.from_env().corpus_dir)
+    article = synthetic_docs(real, 1, seed=SEED_ADDED)[0]
+    source = work / f"added-{factor}x.txt"
+    source.write_text(article.body, "utf-8")
+    t = time.perf_counter()
+    added = add(source, f"{ADDED_TITLE} ({factor}x)", settings.corpus_dir)
+    report = build(settings, embedder=embedder, progress=False)
+    seconds = time.perf_counter() - t
+    return {"factor": factor, "doc_id": added.doc.doc_id, "seconds": seconds,
+            "build_s": report.seconds, "embedded": report.embedded, "reused": report.reused,
+            "documents": report.documents, "chunks": report.chunks,
+            "sentences": report.sentences, "summary": report.summary()}
 
 
 _INGEST_SECONDS = re.compile(r"in ([0-9.]+) s")
@@ -384,6 +423,7 @@ def scale_row(factor: int, built: Built, served: Served) -> dict[str, Any]:
     return {
         "factor": factor, "documents": built.documents, "chunks": built.chunks,
         "sentences": built.sentences, "build_s": built.seconds, "index_bytes": built.index_bytes,
+        "embedded": built.embedded, "reused": built.reused, "search": built.search,
         "build_peak_rss_bytes": built.peak_rss_bytes, "load_s": run.load_s,
         "answer_ms": answer, "floor_ms": floor, "stages_ms": stages,
         "serve_peak_rss_bytes": run.peak_rss_bytes, "serve_rss_after_load_bytes":
@@ -421,7 +461,8 @@ def _log(message: str) -> None:
 def _run(opts: Options, work: Path, embedder: Any) -> dict[str, Any]:
     from ingest.embed import load_embedder
 
-    base = Settings.from_env()
+    base = dataclasses.replace(Settings.from_env(),
+                               vector_cache_dir=opts.vector_cache or work / "vectors")
     info = machine()
     items = evenly(load_gold(opts.gold), opts.questions)
     questions_file = work / "questions.json"
@@ -448,16 +489,21 @@ def _run(opts: Options, work: Path, embedder: Any) -> dict[str, Any]:
         _log("cold start: the chat app")
         app = cold_start_app(real, opts.repeats, work)
 
+    added: dict[str, Any] | None = None
     for factor in opts.scales:
         if factor == 1:
             continue
         settings = dataclasses.replace(base, corpus_dir=work / f"corpus-{factor}x",
                                        index_dir=work / f"index-{factor}x")
+        shutil.rmtree(settings.corpus_dir, ignore_errors=True)  # no article added last time
         write_corpus(synthetic_docs(load_corpus(base.corpus_dir), factor), settings.corpus_dir)
-        _log(f"building the {factor}x corpus")
-        built[factor] = build_index(settings, embedder, opts.repeats if factor <= 10 else 1)
+        _log(f"building the {factor}x corpus with the vector cache")
+        built[factor] = build_index(settings, embedder, 1, force=False)
         _log(f"serving the {factor}x corpus")
         runs[factor] = serve(settings, questions_file, opts, work / f"serve-{factor}x.json")
+        if factor == opts.add_at:
+            _log(f"adding one article at {factor}x")
+            added = add_one_article(settings, embedder, work, factor)
 
     main = runs[1].run
     stages = stage_percentiles(main.answer_rounds)
@@ -491,6 +537,8 @@ def _run(opts: Options, work: Path, embedder: Any) -> dict[str, Any]:
         "ingest": {"build_s": built[1].seconds, "chunks": built[1].chunks,
                    "sentences": built[1].sentences, "noop": noop},
         "scale": scale,
+        "added": added,
+        "vector_cache": str(base.vectors_dir),
         "serving": {"peak_rss_bytes": main.peak_rss_bytes,
                     "rss_after_load_bytes": main.rss_after_load_bytes,
                     "app_peak_rss_bytes": app.get("peak_rss_bytes")},
@@ -556,20 +604,37 @@ def render(report: Mapping[str, Any]) -> str:
         retrieve = row["stages_ms"].get("retrieve")
         scale_rows.append([
             f"{row['factor']}x", row["documents"], row["chunks"], row["sentences"],
-            _spread(row["build_s"], " s"), mib(row["index_bytes"]), f"{row['load_s']:.1f} s",
+            _spread(row["build_s"], " s"), f"{row.get('embedded', 0)} / {row.get('reused', 0)}",
+            _search(row.get("search")), mib(row["index_bytes"]), f"{row['load_s']:.1f} s",
             _spread(row["answer_ms"]["p50"], ""), _spread(row["answer_ms"]["p95"], ""),
             _spread(row["floor_ms"]["p95"], ""),
             _spread(retrieve["p95"], "") if retrieve else "-",
             mib(row["serve_peak_rss_bytes"]), mib(row["build_peak_rss_bytes"]),
             "{:.1f} / {:.1f}".format(*row["loadavg_1m"])])
-    out += [markdown_table(["scale", "docs", "chunks", "sentences", "build", "index on disk",
+    out += [markdown_table(["scale", "docs", "chunks", "sentences", "build",
+                            "texts embedded / reused", "chunk search", "index on disk",
                             "bot.load", "answer p50 ms", "answer p95 ms", "floor p95 ms",
                             "retrieve p95 ms", "peak RSS serving", "peak RSS bench (build)",
                             "load avg"], scale_rows),
             "",
-            "build: `build(force=True)` with the model already loaded (median of 3 up to 10x, "
-            "one run above); bot.load, answer and peak RSS serving: a fresh process per scale; "
-            "load avg: the machine's 1-minute load average before / after that process.",
+            "build: with the model already loaded; 1x from nothing (`force=True`, the vector "
+            "cache emptied; median of the repeats), larger scales once into a fresh folder "
+            "with the bench's vector cache, which the smaller scales filled; chunk search: "
+            "flat is exact, hnsw's recall@10 against exact is measured at build; bot.load, "
+            "answer and peak RSS serving: a fresh process per scale; load avg: the machine's "
+            "1-minute load average before / after that process.",
+            ""]
+    added = r.get("added")
+    if added:
+        out += [markdown_table(
+            ["one article added", "add + build", "texts embedded / reused", "docs / chunks"],
+            [[f"at {added['factor']}x", f"{added['seconds']:.1f} s",
+              f"{added['embedded']} / {added['reused']}",
+              f"{added['documents']} / {added['chunks']}"]]),
+            "",
+            "`ingest add` of one article (real paragraphs in a new order) into that corpus, "
+            "then `build` with the cache (re-chunking and re-indexing everything, embedding "
+            "only the new texts), model already loaded.",
             ""]
     out.append("Targets:")
     out += [Target(**{k: t[k] for k in Target._fields}).show() for t in r["targets"]]
@@ -577,6 +642,19 @@ def render(report: Mapping[str, Any]) -> str:
     if errors:
         out += ["", *[f"note: {e}" for e in errors]]
     return "\n".join(out)
+
+
+def _search(search: Mapping[str, Any] | None) -> str:
+    """'flat', or 'hnsw, recall@10 0.995' (what the manifest recorded).
+
+    >>> _search({"type": "hnsw", "recall_at_10": 0.9951}), _search({"type": "flat"})
+    ('hnsw, recall@10 0.995', 'flat')
+    """
+    if not search:
+        return "-"
+    if search.get("recall_at_10") is None:
+        return str(search["type"])
+    return f"{search['type']}, recall@10 {search['recall_at_10']:.3f}"
 
 
 def _spread(value: Spread | Mapping[str, Any] | None, unit: str) -> str:
@@ -607,6 +685,12 @@ def parse_options(argv: Sequence[str]) -> Options:
                         help="folder for the synthetic corpora and indexes (default: a temp dir, "
                              "removed afterwards)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary work folder")
+    parser.add_argument("--add-at", type=int,
+                        help="the scale that gets one article added (default 100; quick 2; "
+                             "0 for none)")
+    parser.add_argument("--vector-cache", type=Path,
+                        help="vector cache folder for the builds (default: inside the work "
+                             "folder, so a first run embeds everything)")
     args = parser.parse_args(list(argv))
     default_scales = "1,2" if args.quick else ",".join(map(str, DEFAULT_SCALES))
     try:
@@ -625,6 +709,9 @@ def parse_options(argv: Sequence[str]) -> Options:
         short_reps=5 if args.quick else 20,
         app=not args.no_app, gold=args.gold, out=args.out, work=args.work, keep=args.keep,
         quick=args.quick, command=shlex.join(["python", "-m", "evals.bench", *argv]),
+        add_at=(args.add_at if args.add_at is not None else (2 if args.quick else DEFAULT_ADD_AT))
+        or None,
+        vector_cache=args.vector_cache,
     )
 
 

@@ -8,13 +8,16 @@ real paragraph exactly N times under 5N distinct doc ids. The text is all real, 
 the chunker and the model see the same kind of input as in production, only more of it.
 
 Pure except `write_corpus`. What this leaves out: building or timing anything (see evals.bench).
+`python -m evals.bench_corpus FACTOR DIR` writes one such corpus, to build or serve by hand.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import random
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -81,3 +84,22 @@ def write_corpus(docs: Sequence[Document], corpus_dir: Path) -> Path:
         with open(corpus_dir / f"{doc.doc_id}.md", "w", encoding="utf-8", newline="") as fh:
             fh.write(to_markdown(doc))
     return corpus_dir
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from ingest.corpus import load_corpus
+    from ingest.settings import Settings
+
+    parser = argparse.ArgumentParser(prog="python -m evals.bench_corpus",
+                                     description="Write an Nx synthetic corpus.")
+    parser.add_argument("factor", type=int, help="copies of the real corpus, e.g. 1000")
+    parser.add_argument("out", type=Path, help="folder to write <id>.md files into")
+    args = parser.parse_args(argv)
+    docs = synthetic_docs(load_corpus(Settings.from_env().corpus_dir), args.factor)
+    write_corpus(docs, args.out)
+    print(f"wrote {len(docs)} articles to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -91,6 +91,7 @@ class AdaptReport(NamedTuple):
     pairs: int
     model_dir: Path
     key: str
+    stale: bool = False  # an adapted model for older training data is in use
 
 
 # -- pairs (pure) -------------------------------------------------------------------------------
@@ -387,13 +388,24 @@ def resolve(settings: Settings, adapt: AdaptSettings | None = None,
     if settings.model_path is not None:
         return settings
     _, _, target = _plan(settings, adapt or AdaptSettings(), train_file)
-    return dataclasses.replace(settings, model_path=target) if is_adapted(target) else settings
+    found = target if is_adapted(target) else _existing(settings)
+    return dataclasses.replace(settings, model_path=found) if found else settings
+
+
+def _existing(settings: Settings) -> Path | None:
+    """An adapted model already in the index directory, for whatever key (the newest)."""
+    root = Path(settings.index_dir) / ADAPTED
+    found = [p for p in root.iterdir() if not p.name.startswith(".") and is_adapted(p)] \
+        if root.is_dir() else []
+    return max(found, key=lambda p: (p / RECORD).stat().st_mtime) if found else None
 
 
 def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: bool = False,
-           progress: bool = True, train_file: Path = TRAIN_FILE) -> tuple[Settings, AdaptReport]:
-    """Train the adapted model unless the one for the current key exists; return settings
-    that use it. With MODEL_PATH set nothing is trained."""
+           explicit: bool = False, progress: bool = True, train_file: Path = TRAIN_FILE
+           ) -> tuple[Settings, AdaptReport]:
+    """Train the adapted model unless one exists; return settings that use it. An adapted
+    model for older training data is kept (report.stale) unless `explicit` (the `adapt`
+    command) or `force`. With MODEL_PATH set nothing is trained."""
     t0 = time.perf_counter()
     adapt = adapt or AdaptSettings()
     if settings.model_path is not None:
@@ -403,6 +415,14 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
     if is_adapted(target) and not force:
         return (dataclasses.replace(settings, model_path=target),
                 AdaptReport(False, time.perf_counter() - t0, len(pairs), target, key))
+    # The pairs include the articles' own FAQ headings, so adding an article changes the key.
+    # Re-adapting re-embeds the whole corpus: that is an explicit step (`python -m ingest
+    # adapt`), never a side effect of adding an article. Keep the model there is.
+    existing = None if (force or explicit) else _existing(settings)
+    if existing is not None:
+        return (dataclasses.replace(settings, model_path=existing),
+                AdaptReport(False, time.perf_counter() - t0, len(pairs), existing, key,
+                            stale=True))
     base = extract_packaged_model(settings.cache_dir)
     docs = load_corpus(settings.corpus_dir)
     sentences, _ = chunker.chunk_corpus(docs, settings.chunk_tokens, settings.chunk_overlap,

@@ -8,11 +8,13 @@ directory named after the zip's hash, and load it by path: nothing is downloaded
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -93,12 +95,48 @@ def model_id(settings: Settings) -> str:
     return f"{MODEL_NAME}@{digest[:12]}"
 
 
+def model_identity(model_dir: Path) -> str:
+    """What the vectors really came from: a SHA-256 over every file of the model directory
+    (weights, config, tokenizer), by relative path. Two copies of the same model share it; a
+    fine-tuned model (e.g. one adapted into the index directory) gets its own, so the vector
+    cache never mixes them. Hidden files are left out (editor and OS droppings).
+    """
+    root = Path(model_dir).resolve()
+    files = sorted(p for p in root.rglob("*") if p.is_file()
+                   and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    if not files:
+        raise ModelNotFound(f"{root} holds no model files")
+    stamp = tuple((str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
+                  for p in files)
+    return _identity(str(root), stamp)
+
+
+@lru_cache(maxsize=8)
+def _identity(root: str, stamp: tuple[tuple[str, int, int], ...]) -> str:
+    """Hash the files named in `stamp`; memoized on (path, size, mtime) of every file."""
+    h = hashlib.sha256()
+    for rel, _, _ in stamp:
+        h.update(rel.encode("utf-8") + b"\0")
+        with open(Path(root) / rel, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        h.update(b"\0")
+    return f"sha256-{h.hexdigest()[:32]}"
+
+
 @dataclass
 class Embedder:
     """A loaded sentence-transformers model; vectors are L2-normalized float32."""
 
     model: Any
     name: str
+    model_dir: Path | None = None  # where it was loaded from; None: no vector cache
+
+    @cached_property
+    def identity(self) -> str:
+        """`model_identity` of the model directory: the vector cache key ("" if unknown).
+        Computed on first use (hashing ~90 MB), i.e. by a build, never by serving."""
+        return model_identity(self.model_dir) if self.model_dir is not None else ""
 
     @property
     def dimension(self) -> int:
@@ -136,4 +174,4 @@ def load_embedder(settings: Settings) -> Embedder:
         torch.set_num_threads(settings.torch_threads)
     path = model_dir(settings)
     model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
-    return Embedder(model=model, name=model_id(settings))
+    return Embedder(model=model, name=model_id(settings), model_dir=path)

@@ -25,3 +25,7 @@ class IndexMismatch(BotError):
 
 class IndexCorrupt(BotError):
     """An index file is truncated or altered (its checksum does not match the manifest)."""
+
+
+class AddRefused(BotError):
+    """`python -m ingest add` will not add this file; nothing in corpus/ changed."""

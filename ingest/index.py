@@ -1,5 +1,11 @@
 """The index on disk: FAISS (inner product over normalized vectors) for chunks and sentences,
-BM25 statistics for chunks, the chunk and sentence tables, and a manifest.
+BM25 statistics for chunks, the chunk and sentence tables, a copy of the documents, and a
+manifest.
+
+Building embeds only texts the vector cache (ingest.vector_cache) lacks, so adding or editing
+an article costs its own new texts plus re-chunking and re-indexing, not a re-embedding of the
+corpus. Chunk search is exact (a flat index) up to `EXACT_MAX` chunks and HNSW above it, with
+its recall@10 against exact search measured at build time and recorded in the manifest.
 
 The manifest records what the index was built from (corpus hash, model id, dimension, chunker
 settings, a hash of the ingest code, package versions, format version) and a SHA-256 of every
@@ -29,8 +35,9 @@ from ingest.embed import Embedder, load_embedder, model_id
 from ingest.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from ingest.settings import Settings
 from ingest.types import Chunk, Document, Sentence
+from ingest.vector_cache import VectorCache, embed_cached
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: docs.json, search type by size
 MANIFEST = "manifest.json"
 # The fields that must match for an index to be usable, and what to say when one does not.
 MATCHED = {
@@ -40,7 +47,7 @@ MATCHED = {
     "chunker": "was built with different chunking settings",
     "pipeline_hash": "was built by different ingest code",
 }
-_PIPELINE_MODULES = ("clean", "structure", "sentences", "chunk", "index")
+_PIPELINE_MODULES = ("clean", "structure", "sentences", "chunk", "index", "search")
 _VERSIONED = ("faiss-cpu", "sentence-transformers", "bm25s", "langchain-text-splitters",
               "tiktoken", "torch", "numpy")
 
@@ -106,6 +113,22 @@ class BuildReport(NamedTuple):
     chunks: int
     sentences: int
     index_dir: Path
+    embedded: int = 0  # distinct texts that went through the model in this build
+    reused: int = 0  # texts whose vector came from the cache
+    search: str = "flat"  # chunk search: "flat" (exact) or "hnsw"
+    recall_at_10: float | None = None  # HNSW against exact, measured at build; None if exact
+    documents: int = 0
+
+    def summary(self) -> str:
+        """The line `python -m ingest` prints (the README and the benchmark quote it)."""
+        state = "built" if self.built else "up to date, nothing to do"
+        search = "exact search" if self.search == "flat" else (
+            f"{self.search} search, recall@10 vs exact {self.recall_at_10:.3f}")
+        work = (f"embedded {self.embedded} texts, reused {self.reused}; " if self.built
+                else "")
+        return (f"index {state} in {self.seconds:.2f} s: {work}{self.documents} documents, "
+                f"{self.chunks} chunks, {self.sentences} sentences, {search} "
+                f"-> {self.index_dir}")
 
 
 @dataclass
@@ -162,13 +185,22 @@ class Index:
         except Exception as exc:  # a file that passed its checksum but cannot be parsed
             raise IndexCorrupt(f"the index in {index_dir} cannot be read ({exc}): "
                                + _rebuild_hint(index_dir)) from None
-        if docs is None:
-            docs = load_corpus(Path(manifest["corpus_dir"]))
+        if docs is None:  # the copy stored at build: usable while corpus/ is being edited
+            docs = _read_docs(index_dir)
         vectors = sentence_faiss.reconstruct_n(0, sentence_faiss.ntotal)
         chunk_vectors = chunk_faiss.reconstruct_n(0, chunk_faiss.ntotal)
         return cls(index_dir, manifest, {d.doc_id: d for d in docs}, chunks, sentences,
                    chunk_faiss, sentence_faiss, np.ascontiguousarray(vectors),
                    np.ascontiguousarray(chunk_vectors), bm25)
+
+
+def _read_docs(index_dir: Path) -> list[Document]:
+    try:
+        raw = json.loads((index_dir / "docs.json").read_text(encoding="utf-8"))
+        return [Document(**d) for d in raw]
+    except (OSError, ValueError, TypeError) as exc:
+        raise IndexCorrupt(f"the documents stored in {index_dir} cannot be read ({exc}): "
+                           + _rebuild_hint(index_dir)) from None
 
 
 def is_current(settings: Settings, docs: list[Document]) -> bool:
@@ -215,16 +247,27 @@ def _verify(index_dir: Path, expected: dict[str, Any] | None) -> dict[str, Any]:
 
 def build(settings: Settings, embedder: Embedder | None = None, progress: bool = True,
           force: bool = False) -> BuildReport:
-    """Build the index unless the one on disk is current. Loads the model only to build."""
+    """Build the index unless the one on disk is current. Loads the model only to build.
+
+    Vectors come from the cache when it has them; `force` reads nothing from it, so every
+    text is embedded again (a rebuild from nothing). The corpus is read, and any error in it
+    raised, before anything is written: a bad article leaves the old index as is.
+    """
     t0 = time.perf_counter()
     docs = load_corpus(settings.corpus_dir)
     index_dir = Path(settings.index_dir)
     if not force and quick_is_current(settings, docs):
         manifest = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        search = manifest.get("search", {})
         return BuildReport(False, time.perf_counter() - t0, manifest["counts"]["chunks"],
-                           manifest["counts"]["sentences"], index_dir)
+                           manifest["counts"]["sentences"], index_dir,
+                           search=search.get("type", "flat"),
+                           recall_at_10=search.get("recall_at_10"),
+                           documents=manifest["counts"]["documents"])
     import bm25s
     import faiss
+
+    from ingest import search as search_index
 
     sentences, chunks = chunker.chunk_corpus(docs, settings.chunk_tokens,
                                              settings.chunk_overlap, settings.encoding)
@@ -232,31 +275,44 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
     embedder = embedder or load_embedder(settings)
     chunk_texts = [chunker.chunk_embed_text(c, titles[c.doc_id]) for c in chunks]
     sentence_texts = [chunker.sentence_embed_text(sentences, i) for i in range(len(sentences))]
-    vectors = embedder.encode(chunk_texts + sentence_texts, progress=progress)
-    chunk_vecs, sentence_vecs = vectors[: len(chunks)], vectors[len(chunks) :]
+    cache = (VectorCache(settings.vectors_dir, embedder.identity, embedder.dimension)
+             if embedder.identity else None)
+    result = embed_cached(chunk_texts + sentence_texts,
+                          lambda texts: embedder.encode(texts, progress=progress), cache,
+                          read=not force)
+    chunk_vecs, sentence_vecs = result.vectors[: len(chunks)], result.vectors[len(chunks) :]
+    faiss.omp_set_num_threads(max(1, settings.torch_threads))
+    chunk_faiss, search = search_index.chunk_search_index(chunk_vecs, sentence_vecs)
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=index_dir.parent, prefix=f".{index_dir.name}-build-"))
     try:
-        for name, vecs in (("chunks.faiss", chunk_vecs), ("sentences.faiss", sentence_vecs)):
-            flat = faiss.IndexFlatIP(embedder.dimension)
-            flat.add(vecs)
-            faiss.write_index(flat, str(tmp / name))
+        faiss.write_index(chunk_faiss, str(tmp / "chunks.faiss"))
+        # Sentences are looked up by id, never searched: a flat index is their storage.
+        flat = faiss.IndexFlatIP(embedder.dimension)
+        flat.add(sentence_vecs)
+        faiss.write_index(flat, str(tmp / "sentences.faiss"))
         bm25 = bm25s.BM25()
         bm25.index(bm25_tokenize(chunk_texts), show_progress=False)
         bm25.save(str(tmp / "bm25"), show_progress=False)
         tables = {"chunks": [asdict(c) for c in chunks],
                   "sentences": [asdict(s) for s in sentences]}
         (tmp / "tables.json").write_text(json.dumps(tables, ensure_ascii=False), "utf-8")
+        (tmp / "docs.json").write_text(json.dumps([asdict(d) for d in docs],
+                                                  ensure_ascii=False), "utf-8")
         files = {str(p.relative_to(tmp)): _sha256(p) for p in sorted(tmp.rglob("*"))
                  if p.is_file()}
         manifest = {
             **expected_manifest(settings, docs),
+            "model_identity": embedder.identity,
             "dimension": embedder.dimension,
             "corpus_dir": str(Path(settings.corpus_dir).resolve()),
             "docs": {d.doc_id: d.source_sha256 for d in docs},
             "counts": {"documents": len(docs), "chunks": len(chunks),
                        "sentences": len(sentences)},
+            "vectors": {"embedded": result.embedded, "reused": result.reused,
+                        "cache": str(cache.folder) if cache is not None else None},
+            "search": search._asdict(),
             "versions": _versions(),
             "adaptation": adapt.record(settings),  # the fine-tuned model, if it embeds
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -266,7 +322,9 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
         _replace_dir(tmp, index_dir)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return BuildReport(True, time.perf_counter() - t0, len(chunks), len(sentences), index_dir)
+    return BuildReport(True, time.perf_counter() - t0, len(chunks), len(sentences), index_dir,
+                       result.embedded, result.reused, search.type, search.recall_at_10,
+                       len(docs))
 
 
 # Subdirectories a rebuild carries over from the old index: the adapted model (ingest.adapt),

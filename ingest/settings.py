@@ -20,6 +20,7 @@ _ENV = {
     "INDEX_DIR": "index_dir",
     "MODEL_PATH": "model_path",
     "MODEL_CACHE_DIR": "cache_dir",
+    "VECTOR_CACHE_DIR": "vector_cache_dir",
     "FLAGS_PATH": "flags_path",
     "HOST": "host",
     "PORT": "port",
@@ -35,6 +36,10 @@ class Settings:
     model_path: Path | None = None
     # Where the packaged model.zip is extracted once.
     cache_dir: Path = Path.home() / ".cache" / "ms-pain-bot"
+    # Vectors already computed, keyed by (model identity, text hash); None means
+    # `cache_dir/vectors`. Content-addressed, so it is never stale: a fresh clone on the same
+    # machine reuses it, another model gets its own folder, `--force` reads nothing from it.
+    vector_cache_dir: Path | None = None
     # Chunking: cl100k tokens per chunk body (all-MiniLM-L6-v2 truncates at 256 word pieces,
     # and the title/section prefix needs room too).
     chunk_tokens: int = 160
@@ -48,6 +53,11 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     flags_path: Path = ROOT / "feedback" / "flags.jsonl"
+
+    @property
+    def vectors_dir(self) -> Path:
+        return self.vector_cache_dir if self.vector_cache_dir is not None else (
+            self.cache_dir / "vectors")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

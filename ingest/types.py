@@ -7,13 +7,28 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Document:
-    """One article. `body` is the source file's text byte for byte; every offset points into it."""
+    """One article. `body` is the source file's text byte for byte (for HTML: the text
+    extracted from it, as recorded); every offset points into it. Where the article comes
+    from, when known, rides along for the citations: `publisher`, `published` (YYYY-MM-DD)
+    and `url`, each None when the front matter does not say."""
 
     doc_id: str
     title: str
     source: str
     source_sha256: str
     body: str
+    publisher: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+    @property
+    def provenance(self) -> str:
+        """Publisher and date in one phrase for a citation ("" when neither is known).
+
+        >>> Document("a", "T", "a.txt", "x", "", "Persly", "2026-02-16").provenance
+        'Persly, 2026-02-16'
+        """
+        return ", ".join(p for p in (self.publisher, self.published) if p)
 
 
 @dataclass(frozen=True)

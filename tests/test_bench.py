@@ -87,8 +87,11 @@ def test_options() -> None:
         parse_scales("1,x")
     quick = parse_options(["--quick"])
     assert (quick.scales, quick.rounds, quick.questions, quick.repeats) == ((1, 2), 1, 6, 1)
+    assert (quick.add_at, quick.vector_cache) == (2, None)
     full = parse_options([])
     assert (full.scales, full.rounds, full.questions) == ((1, 10, 100), 5, None)
+    assert full.add_at == 100
+    assert parse_options(["--add-at", "0"]).add_at is None
     assert parse_options(["--quick", "--scales", "3"]).scales == (1, 3)
     assert evenly(list(range(160)), 4) == [0, 40, 80, 120]
 
@@ -145,6 +148,18 @@ def test_quick_bench_writes_every_section(embedder, docs, tmp_path: Path) -> Non
     assert (real_rows["factor"], double["factor"]) == (1, 2)
     assert (real_rows["documents"], double["documents"]) == (len(docs), 2 * len(docs))
     assert double["sentences"] == 2 * real_rows["sentences"]
+    # 1x from nothing fills the bench's cache; 2x recombines the same sentences, so it reuses
+    # them and embeds its chunks (each chunk text carries a new title)
+    texts_1x = real_rows["chunks"] + real_rows["sentences"]
+    assert real_rows["embedded"] + real_rows["reused"] == texts_1x
+    assert double["chunks"] <= double["embedded"] < double["chunks"] + real_rows["sentences"]
+    assert double["reused"] >= real_rows["sentences"]
+    assert double["embedded"] + double["reused"] == double["chunks"] + double["sentences"]
+    assert {row["search"]["type"] for row in data["scale"]} == {"flat"}
+    added = data["added"]
+    assert (added["factor"], added["documents"]) == (2, 2 * len(docs) + 1)
+    assert 0 < added["embedded"] < 100 and added["reused"] > 1000
+    assert "one article added" in render(data)
     for row in data["scale"]:
         assert row["index_bytes"] > 0 and row["serve_peak_rss_bytes"] > 0
         _positive_spread(row["build_s"])
@@ -159,7 +174,9 @@ def test_quick_bench_writes_every_section(embedder, docs, tmp_path: Path) -> Non
 
     # The 2x corpus the bench built: distinct ids, every body made of real paragraphs.
     synthetic = load_corpus(tmp_path / "work" / "corpus-2x")
-    assert len({d.doc_id for d in synthetic}) == 2 * len(docs)
+    assert len({d.doc_id for d in synthetic}) == 2 * len(docs) + 1  # and the one added
+    assert added["doc_id"] in {d.doc_id for d in synthetic}
+    synthetic = [d for d in synthetic if d.doc_id != added["doc_id"]]
     real = {p for d in docs for p in paragraphs(d.body)}
     for doc in synthetic:
         assert doc.doc_id.startswith("synthetic-")

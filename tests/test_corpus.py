@@ -29,6 +29,13 @@ IDS = sorted(EXPECTED)
 FRONT = "---\nid: {id}\ntitle: T\nsource: s.txt\nsource_sha256: {sha}\n---\n"
 
 
+def article(doc_id: str, body: str, extra: str = "") -> str:
+    """A corpus file whose recorded hash is its body's, as `ingest add` writes it."""
+    sha = hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return (f"---\nid: {doc_id}\ntitle: T\nsource: s.txt\nsource_sha256: {sha}\n{extra}---\n"
+            + body)
+
+
 def by_id(docs: list[Document]) -> dict[str, Document]:
     return {d.doc_id: d for d in docs}
 
@@ -88,14 +95,14 @@ def test_parse_keeps_body_exactly() -> None:
 def test_load_corpus_keeps_crlf_bytes(tmp_path: Path) -> None:
     """`newline=""`: a Windows line ending in a body survives, so offsets match the source."""
     body = "One.\r\nTwo.\r\n"
-    (tmp_path / "a.md").write_bytes((FRONT.format(id="a", sha="x") + body).encode("utf-8"))
+    (tmp_path / "a.md").write_bytes(article("a", body).encode("utf-8"))
     [doc] = load_corpus(tmp_path)
     assert doc.body == body
 
 
 def test_load_corpus_sorts_by_file_name(tmp_path: Path) -> None:
     for name in ("b", "a", "c"):
-        (tmp_path / f"{name}.md").write_text(FRONT.format(id=name, sha="x") + name, "utf-8")
+        (tmp_path / f"{name}.md").write_text(article(name, name), "utf-8")
     (tmp_path / "notes.txt").write_text("not an article", "utf-8")
     assert [(d.doc_id, d.body) for d in load_corpus(tmp_path)] == [
         ("a", "a"), ("b", "b"), ("c", "c")]
@@ -109,7 +116,7 @@ MALFORMED = [
                  id="missing-field"),
     pytest.param("---\nid: bad\ntitle: ''\nsource: s.txt\nsource_sha256: x\n---\nBody.",
                  "lacks title", id="empty-field"),
-    pytest.param(FRONT.format(id="other", sha="x") + "Body.", "differs from the file name",
+    pytest.param(article("other", "Body."), "differs from the file name",
                  id="id-not-file-name"),
     pytest.param(
         "---\nid: [bad\ntitle: T\n---\nBody.", "bad.md",
@@ -146,3 +153,66 @@ def test_corpus_hash_covers_every_body_character(docs: list[Document]) -> None:
     retitled = [*docs[:-1], Document(last.doc_id, "Another title", last.source,
                                      last.source_sha256, last.body)]
     assert corpus_hash(retitled) != base
+
+
+# -- provenance and bad input ------------------------------------------------------------------
+def test_the_article_that_states_its_publisher_and_date_carries_them(docs) -> None:
+    features = by_id(docs)["ms-back-pain-features"]
+    assert (features.publisher, features.published, features.url) == (
+        "Persly Health Information", "2026-02-16", None)
+    assert "Persly Health Information" in features.body  # stated by the article itself
+    assert "February 16, 2026" in features.body
+    assert features.provenance == "Persly Health Information, 2026-02-16"
+    others = [d for d in docs if d.doc_id != "ms-back-pain-features"]
+    assert all(d.publisher is d.published is d.url is None for d in others)
+
+
+def test_provenance_fields_are_read(tmp_path: Path) -> None:
+    extra = "publisher: MS Society\npublished: 2024-03-05\nurl: https://example.org/pain\n"
+    (tmp_path / "a.md").write_text(article("a", "Body.", extra), "utf-8")
+    [doc] = load_corpus(tmp_path)
+    assert (doc.publisher, doc.published, doc.url) == (
+        "MS Society", "2024-03-05", "https://example.org/pain")
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ("published: 16 February 2026\n", "published must be a date as YYYY-MM-DD"),
+    ("author: Someone\n", "unknown field(s) author"),
+])
+def test_bad_provenance_is_refused(tmp_path: Path, extra: str, message: str) -> None:
+    (tmp_path / "a.md").write_text(article("a", "Body.", extra), "utf-8")
+    with pytest.raises(CorpusError) as err:
+        load_corpus(tmp_path)
+    assert str(err.value).startswith("a.md: ") and message in str(err.value)
+
+
+def test_body_edited_by_hand_names_the_file_and_both_fixes(tmp_path: Path) -> None:
+    from ingest.corpus import rehash
+
+    path = tmp_path / "a.md"
+    path.write_text(article("a", "Body.") + " Edited.", "utf-8")
+    with pytest.raises(CorpusError) as err:
+        load_corpus(tmp_path)
+    assert str(err.value) == (
+        "a.md: the body no longer matches its recorded hash (edited after it was added; quotes "
+        "are checked against this text). Undo the edit with `git checkout -- a.md`, or accept "
+        f"it with `python -m ingest rehash {path}`")
+    rehash(path)
+    [doc] = load_corpus(tmp_path)
+    assert doc.body == "Body. Edited."
+    assert doc.source_sha256 == hashlib.sha256(b"Body.").hexdigest()  # the source's, kept
+
+
+def test_duplicate_id_names_both_files(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(article("a", "One."), "utf-8")
+    (tmp_path / "a copy.md").write_text(article("a", "Two."), "utf-8")
+    with pytest.raises(CorpusError) as err:
+        load_corpus(tmp_path)
+    assert str(err.value) == ("a copy.md: id 'a' is already used by a.md: delete the copy, or "
+                              "give it an id of its own and name the file <id>.md")
+
+
+def test_non_utf8_corpus_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_bytes(article("a", "Caf").encode() + b"\xe9")
+    with pytest.raises(CorpusError, match=r"a.md: not UTF-8 text"):
+        load_corpus(tmp_path)

@@ -20,7 +20,7 @@ import pytest
 
 import ingest.index
 from ingest.chunk import chunk_corpus, chunk_embed_text, encoding
-from ingest.corpus import load_corpus
+from ingest.corpus import load_corpus, rehash
 from ingest.errors import IndexCorrupt, IndexMismatch, IndexMissing
 from ingest.index import (
     MATCHED,
@@ -35,7 +35,8 @@ from ingest.types import Document
 
 INDEX_FILES = [
     "bm25/data.csc.index.npy", "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy",
-    "bm25/params.index.json", "bm25/vocab.index.json", "chunks.faiss", "sentences.faiss",
+    "bm25/params.index.json", "bm25/vocab.index.json", "chunks.faiss", "docs.json",
+    "sentences.faiss",
     "tables.json",
 ]
 ADDED = "A sentence added by the test."
@@ -165,6 +166,7 @@ def test_changed_corpus_is_refused_then_rebuilt(
     shutil.copytree(ROOT / "corpus", corpus)
     article = corpus / "ms-sciatica.md"
     article.write_bytes(article.read_bytes() + f" {ADDED}".encode())
+    rehash(article)  # accept the edit, as a maintainer would
     changed = copy_of(corpus_dir=corpus)
     new_docs = load_corpus(corpus)
 
@@ -326,12 +328,14 @@ def test_python_m_ingest_builds_offline_then_does_nothing(
     env.update(INDEX_DIR=str(index_dir), MODEL_CACHE_DIR=str(settings.cache_dir),
                HF_HUB_OFFLINE="1", HTTP_PROXY="http://127.0.0.1:9",
                HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="")
-    counts = f"{len(index.chunks)} chunks, {len(index.sentences)} sentences -> {index_dir}\n"
+    counts = (f"5 documents, {len(index.chunks)} chunks, {len(index.sentences)} sentences, "
+              f"exact search -> {index_dir}\n")
 
     first = subprocess.run([sys.executable, "-m", "ingest", "--quiet"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
     assert first.returncode == 0, first.stderr
-    assert re.fullmatch(r"index built in \d+\.\d\d s: " + re.escape(counts), first.stdout)
+    assert re.fullmatch(r"index built in \d+\.\d\d s: embedded \d+ texts, reused \d+; "
+                        + re.escape(counts), first.stdout)
 
     t0 = time.perf_counter()
     second = subprocess.run([sys.executable, "-X", "importtime", "-m", "ingest", "--quiet"],
@@ -345,3 +349,90 @@ def test_python_m_ingest_builds_offline_then_does_nothing(
     assert "ingest.index" in imported  # the import log is really there
     heavy = {"torch", "sentence_transformers", "transformers", "faiss", "bm25s"}
     assert heavy.isdisjoint(imported)
+
+
+# -- chunk search type by size ----------------------------------------------------------------
+
+@pytest.mark.slow
+def test_above_exact_max_chunk_search_is_hnsw_with_measured_recall(
+    copy_of, index: Index, docs: list[Document], embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ingest.search
+
+    monkeypatch.setattr(ingest.search, "EXACT_MAX", 50)  # the real corpus has 89 chunks
+    small = copy_of()
+    report = build(small, embedder=embedder, progress=False, force=True)
+    assert report.search == "hnsw"
+    assert report.recall_at_10 is not None and report.recall_at_10 >= ingest.search.MIN_RECALL
+    assert f"hnsw search, recall@10 vs exact {report.recall_at_10:.3f}" in report.summary()
+    hnsw = Index.load(small.index_dir, expected_manifest(small, docs), docs)
+    search = hnsw.manifest["search"]
+    assert (search["type"], search["vectors"], search["probes"]) == ("hnsw", 89, 256)
+    assert hnsw.chunk_faiss.hnsw.efSearch == search["params"]["efSearch"]  # saved with it
+    vec = embedder.encode(["can MS cause sciatica?"])[0]
+    found, exact = hnsw.search_chunks(vec, 3), index.search_chunks(vec, 3)
+    assert [i for i, _ in found] == [i for i, _ in exact]
+    assert [s for _, s in found] == pytest.approx([s for _, s in exact], abs=1e-5)
+
+
+def test_search_kind_and_recall_arithmetic() -> None:
+    import doctest
+
+    import ingest.search
+
+    assert doctest.testmod(ingest.search).failed == 0
+    vecs = np.eye(4, dtype=np.float32)
+    flat, info = ingest.search.chunk_search_index(vecs, vecs, exact_max=4)
+    assert (info.type, flat.ntotal, info.recall_at_10) == ("flat", 4, None)
+
+
+# -- the vector cache and the model identity it is keyed by -----------------------------------
+
+def test_vector_cache_round_trip_and_torn_append(tmp_path: Path) -> None:
+    from ingest.vector_cache import VectorCache, embed_cached, text_key
+
+    calls: list[list[str]] = []
+
+    def encode(texts: list[str]) -> np.ndarray:
+        calls.append(texts)
+        return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    cache = VectorCache(tmp_path, "model-a", 2)
+    first = embed_cached(["aa", "b", "aa"], encode, cache)
+    assert (first.embedded, first.reused) == (2, 1)
+    assert first.vectors.tolist() == [[2, 1], [1, 1], [2, 1]]
+    second = embed_cached(["b", "ccc"], encode, cache)
+    assert (second.embedded, second.reused, calls[-1]) == (1, 1, ["ccc"])
+    assert len(VectorCache(tmp_path, "model-a", 2)) == 3  # a new reader sees every row
+    assert len(VectorCache(tmp_path, "model-b", 2)) == 0  # another model, another folder
+
+    # a crash between the two writes: vectors.f32 has a row that keys.bin lacks
+    with open(cache.folder / "vectors.f32", "ab") as fh:
+        fh.write(np.zeros(2, np.float32).tobytes())
+    torn = VectorCache(tmp_path, "model-a", 2)
+    assert len(torn) == 3
+    torn.append([text_key("dddd")], np.array([[4, 1]], np.float32))
+    again = VectorCache(tmp_path, "model-a", 2)
+    assert again.get([text_key("dddd")])[text_key("dddd")].tolist() == [4, 1]
+    assert (cache.folder / "vectors.f32").stat().st_size == 4 * 2 * 4  # the torn row is gone
+
+    forced = embed_cached(["aa", "eeeee"], encode, again, read=False)
+    assert (forced.embedded, calls[-1]) == (2, ["eeeee", "aa"])  # longest first
+    assert len(VectorCache(tmp_path, "model-a", 2)) == 5  # "aa" not stored twice
+    with pytest.raises(ValueError, match="2 keys but vectors of shape"):
+        again.append([b"x" * 32, b"y" * 32], np.zeros((1, 2), np.float32))
+
+
+@pytest.mark.slow
+def test_model_identity_follows_the_model_files(tmp_path: Path, embedder) -> None:
+    from ingest.embed import model_identity
+
+    assert re.fullmatch(r"sha256-[0-9a-f]{32}", embedder.identity)
+    copy = tmp_path / "model"
+    shutil.copytree(embedder.model_dir, copy)
+    assert model_identity(copy) == embedder.identity  # same files, same identity
+    (copy / ".DS_Store").write_text("x", "utf-8")
+    assert model_identity(copy) == embedder.identity  # hidden files do not count
+    config = copy / "config.json"
+    config.write_text(config.read_text("utf-8") + "\n", "utf-8")  # e.g. a fine-tuned copy
+    assert model_identity(copy) != embedder.identity

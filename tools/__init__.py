@@ -1,0 +1,1 @@
+"""Developer tools that run before the package is installed (see the Makefile)."""
