@@ -24,6 +24,9 @@ _ENV = {
     "HOST": "host",
     "PORT": "port",
     "TORCH_THREADS": "torch_threads",
+    "MAX_MESSAGE_CHARS": "max_message_chars",
+    "ANSWER_CONCURRENCY": "answer_concurrency",
+    "STAFF_PORT": "staff_port",
 }
 
 
@@ -48,6 +51,13 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     flags_path: Path = ROOT / "feedback" / "flags.jsonl"
+    # A longer message gets a fixed "too long" reply at once (still checked for red flags).
+    max_message_chars: int = 10_000
+    # Answers computed at the same time by one server. Two: measured by tests/test_load.py
+    # (README, Performance under load).
+    answer_concurrency: int = 2
+    # The support staff's page (`python -m bot.app --staff`), on loopback like the chat.
+    staff_port: int = 7861
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
