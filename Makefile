@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install ingest chat eval bench test lint
+.PHONY: install ingest chat staff eval bench test lint
 
 install: $(STAMP)
 
@@ -16,6 +16,9 @@ ingest: $(STAMP)
 
 chat: $(STAMP)
 	$(PY) -m bot.app
+
+staff: $(STAMP)
+	$(PY) -m bot.app --staff
 
 eval: $(STAMP)
 	$(PY) -m evals
