@@ -51,8 +51,10 @@ IN_VIEW = """(el) => { const r = el.getBoundingClientRect();
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.skipif(CHROMIUM is None, reason="no Chromium found: install Debian's "
-                       "`chromium` package (apt-get install chromium) to run the browser test"),
+    # CI sets REQUIRE_BROWSER=1 (.ci/run): there a missing Chromium fails instead of skipping
+    pytest.mark.skipif(CHROMIUM is None and not os.environ.get("REQUIRE_BROWSER"),
+                       reason="no Chromium found: install Debian's `chromium` package "
+                       "(apt-get install chromium) to run the browser tests"),
 ]
 
 
@@ -390,8 +392,12 @@ def test_staff_page_passes_axe(browser, urls, size):
         assert page.evaluate("document.documentElement.scrollWidth") <= SIZES[size][0]
 
 
-def test_screenshots_of_both_pages_at_both_sizes(browser, urls, tmp_path):
+def test_screenshots_of_both_pages_at_both_sizes(browser, urls, flags_dir, bot, tmp_path):
     """The README's pictures (see the module docstring for the command)."""
+    record(flags_dir / "flags.jsonl", make_flag(
+        "what does MS nerve pain feel like?", ["can MS cause sciatica?"],
+        bot.answer("what does MS nerve pain feel like?", ["can MS cause sciatica?"]),
+        "the second quote is about sciatica, not nerve pain"))
     for size in SIZES:
         page = _page(browser, urls[0], size)
         reply = _ask(page, QUESTION)
@@ -399,6 +405,6 @@ def test_screenshots_of_both_pages_at_both_sizes(browser, urls, tmp_path):
         _shot(page, tmp_path, f"chat-{size}")
         page = _page(browser, urls[1], size)
         page.locator("#flags .flags").wait_for(timeout=30_000)
-        page.locator("#flags-h").evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.locator("#flags .flag").first.evaluate("e => e.scrollIntoView({block: 'start'})")
         _shot(page, tmp_path, f"staff-{size}")
     assert len(list(tmp_path.glob("*.png"))) == 4

@@ -72,6 +72,10 @@ html[data-text-size="2"] { font-size: 150%; }
 .gradio-container { max-width: 60rem !important; margin: 0 auto !important; min-width: 0 !important;
   padding: 0.5rem !important; }
 .gradio-container, .gradio-container * { overflow-wrap: anywhere; }
+.gradio-container .main { padding-left: 0.5rem !important; padding-right: 0.5rem !important; }
+.gradio-container .html-container { padding-left: 0.25rem !important;
+  padding-right: 0.25rem !important; }
+@media (max-width: 30rem) { .reply, .article-view, .flag { padding: 0.625rem 0.625rem; } }
 .gradio-container .row { flex-wrap: wrap; gap: 0.5rem; }
 .gradio-container .row > * { min-width: min(100%, 10rem) !important; }
 .sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
@@ -147,6 +151,7 @@ mark.quote { background: var(--ms-mark-bg); color: var(--ms-mark-text); padding:
 .flag { border: 0.0625rem solid var(--ms-border); border-radius: 0.5rem; padding: 0.75rem 1rem;
   margin: 0 0 0.75rem; }
 .flag dt { font-weight: 600; }
+.flag-quote > p { display: block !important; margin: 0 0 0.25rem; }
 .flag dd { margin: 0 0 0.375rem 0; white-space: pre-wrap; }
 .flag .state { font-size: 0.9375rem; font-weight: 600; margin-left: 0.5rem; }
 .flag-reply { white-space: pre-wrap; font-size: 0.9375rem; }
