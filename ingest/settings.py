@@ -53,9 +53,10 @@ class Settings:
     flags_path: Path = ROOT / "feedback" / "flags.jsonl"
     # A longer message gets a fixed "too long" reply at once (still checked for red flags).
     max_message_chars: int = 10_000
-    # Answers computed at the same time by one server. Two: measured by tests/test_load.py
-    # (README, Performance under load).
-    answer_concurrency: int = 2
+    # Answers computed at the same time by one server. One: on the README's 2-core machine two
+    # at a time gave a worse p95 under load (tests/test_load.py measures both; README,
+    # Performance under load), since an answer is ~30 ms of CPU either way.
+    answer_concurrency: int = 1
     # The support staff's page (`python -m bot.app --staff`), on loopback like the chat.
     staff_port: int = 7861
 
