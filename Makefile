@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Windows: PyPI), pypi, or a package index URL. See tools/install_torch.py and the README.
 TORCH_INDEX ?= auto
 
-.PHONY: install ingest chat eval bench test lint
+.PHONY: install ingest chat staff eval bench test lint
 
 install: $(STAMP)
 
@@ -19,6 +19,9 @@ ingest: $(STAMP)
 
 chat: $(STAMP)
 	$(PY) -m bot.app
+
+staff: $(STAMP)
+	$(PY) -m bot.app --staff
 
 eval: $(STAMP)
 	$(PY) -m evals

@@ -5,7 +5,8 @@ Public API (used by the chat, the evals, the benchmark and outside tools):
     bot.load(index_dir=None) -> Bot
     Bot.answer(question, history=()) -> Reply
 Modules: `safety` (red flags, disclaimer), `retrieve` (hybrid search, follow-ups),
-`compose` (quote choice and layout), `core` (the Bot), `app` (Gradio), `feedback` (flags).
+`compose` (quote choice and layout), `core` (the Bot), `app/` (the chat and staff pages),
+`feedback` (flags), `schema` (the question-file item the evals and the drafts share).
 """
 
 from __future__ import annotations

@@ -231,6 +231,25 @@ class Bot:
                      notes=notes, lead_in=lead, message="" if quotes else (body or ""),
                      safety_net=safety_net)
 
+    # -- a message over the size limit (the app calls this instead of answer) -----------------
+    TOO_LONG_TEXT = (
+        "Your message is too long for me to read: it has more than {limit:,} characters. "
+        "Please send your question again, in a few sentences."
+    )
+
+    def answer_too_long(self, message: str) -> Reply:
+        """The fixed reply to a message over `settings.max_message_chars`: nothing is searched,
+        but the whole message is checked for red flags, so escalation texts come first and the
+        disclaimer last, as in every reply."""
+        t_start = time.perf_counter()
+        flags = check_safely(self.checker, message, None)
+        escalations = _escalation_texts(flags)
+        body = self.TOO_LONG_TEXT.format(limit=self.settings.max_message_chars)
+        text = "\n\n".join([*escalations, body, f"---\n\n*{DISCLAIMER}*"])
+        return Reply(text=text, quotes=[], escalation=flags[0].level if flags else None,
+                     refused=True, disclaimer=DISCLAIMER, timings_ms={"total": _ms(t_start)},
+                     escalation_texts=escalations, message=body)
+
 
 def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:
     """Fixed texts, most severe first. "Go now" supersedes "see a doctor today", so urgent is

@@ -10,11 +10,16 @@ A flag is one JSON line in `feedback/flags.jsonl` (Settings.flags_path):
 escalate. Nothing else about a conversation is stored, by this module or by the app.
 
 Lines are appended with one `os.write` under an exclusive `flock`, so flags written at the same
-moment by several threads or processes never interleave. `python -m bot.feedback drafts` turns
-the flags into draft gold items (the evals/schema.py format) for a maintainer to complete: each
+moment by several threads or processes never interleave. Lines are pure ASCII (JSON `\\u`
+escapes), so a U+2028, U+0085 or lone surrogate in a question can neither split a line nor fail
+to encode; each field is capped (MAX_FLAG_CHARS, MAX_FLAG_HISTORY), so a line stays small.
+Staff mark a flag reviewed with one more line in a reviews file beside it (`reviews_path`);
+the flags file itself is only ever appended to. `python -m bot.feedback drafts` turns
+the flags into draft gold items (the bot/schema.py format) for a maintainer to complete: each
 draft has `expect: "any"` (the only value valid whatever the evidence), the flagged reply's
 quotes as a first guess at `evidence`, and a `#` comment line above it with the reason and
-what is left to decide. Not here: the chat page (bot.app) and running the evals (evals/).
+what is left to decide; the drafts file is created readable by its owner only.
+Not here: the pages (bot.app) and running the evals (evals/).
 """
 
 from __future__ import annotations
@@ -31,10 +36,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bot.schema import parse_item
 from bot.types import Reply
 from ingest.errors import BotError
 
 MAX_REASON_CHARS = 2_000
+MAX_FLAG_CHARS = 10_000  # question, each earlier message (the chat's own message limit)
+MAX_REPLY_CHARS = 20_000  # a reply is at most a few quotes and fixed texts; this never cuts one
+MAX_FLAG_HISTORY = 12  # earlier messages kept in a flag (the page keeps as many)
 
 
 class FlagFileError(BotError):
@@ -74,8 +83,9 @@ class Flag:
         }
 
     def to_line(self) -> str:
-        """One JSON line; JSON escapes newlines inside strings, so the line has exactly one."""
-        return json.dumps(self.to_dict(), ensure_ascii=False) + "\n"
+        """One ASCII JSON line: JSON escapes newlines, and `\\u` escapes every other separator
+        (U+2028, U+0085…) and any lone surrogate, so the line has exactly one "\\n"."""
+        return json.dumps(self.to_dict(), ensure_ascii=True) + "\n"
 
     @classmethod
     def from_dict(cls, data: Any) -> Flag:
@@ -108,9 +118,9 @@ def make_flag(question: str, history: Sequence[str], reply: Reply, reason: str,
     """The record for one flagged reply: what was asked, what was shown, why it is wrong."""
     return Flag(
         ts=utc_timestamp(now),
-        question=question,
-        history=tuple(history),
-        reply=reply.text,
+        question=question[:MAX_FLAG_CHARS],
+        history=tuple(h[:MAX_FLAG_CHARS] for h in history)[-MAX_FLAG_HISTORY:],
+        reply=reply.text[:MAX_REPLY_CHARS],
         escalation=reply.escalation,
         quotes=tuple(QuoteRef(q.doc_id, q.start, q.end) for q in reply.quotes),
         reason=(reason or "").strip()[:MAX_REASON_CHARS],
@@ -151,22 +161,86 @@ def record(path: Path, flag: Flag) -> None:
 def read_flags(path: Path) -> list[Flag]:
     """All flags in the file, oldest first; a malformed line raises naming it."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         raise FlagFileError(f"no flags file at {path} — nothing has been flagged yet "
-                            "(or set FLAGS_PATH / --flags)") from None
+                            "(or set FLAGS_PATH / --flags)")
+    flags, problems = scan_flags(path)
+    if problems:
+        raise FlagFileError(problems[0])
+    return [flag for _, flag in flags]
+
+
+def scan_flags(path: Path) -> tuple[list[tuple[int, Flag]], list[str]]:
+    """(line number, flag) for every good line, and one message per bad line naming it; never
+    raises, so the staff page opens whatever the file holds. A missing file has no flags.
+
+    Lines split on "\\n" only: older files hold raw Unicode, and `str.splitlines` would also
+    split inside a question at U+2028 or U+0085.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], []
     except OSError as exc:
-        raise FlagFileError(f"cannot read flags file {path}: {exc.strerror}") from None
-    flags = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
+        return [], [f"cannot read flags file {path}: {exc.strerror}"]
+    flags: list[tuple[int, Flag]] = []
+    problems: list[str] = []
+    for lineno, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
             continue
         try:
-            flags.append(Flag.from_dict(json.loads(line)))
-        except (json.JSONDecodeError, ValueError) as exc:
-            raise FlagFileError(f"{path}:{lineno}: {exc}") from None
-    return flags
+            flags.append((lineno, Flag.from_dict(json.loads(raw.decode("utf-8")))))
+        except UnicodeDecodeError:
+            problems.append(f"{path}:{lineno}: not UTF-8 text")
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{lineno}: not valid JSON ({exc.msg})")
+        except ValueError as exc:
+            problems.append(f"{path}:{lineno}: {exc}")
+    return flags, problems
+
+
+# -- reviews: "this flag has been looked at", appended beside the flags file ----------------------
+
+def reviews_path(flags_path: Path) -> Path:
+    """>>> reviews_path(Path("feedback/flags.jsonl")).name
+    'flags.reviewed.jsonl'
+    """
+    flags_path = Path(flags_path)
+    return flags_path.with_name(flags_path.stem + ".reviewed.jsonl")
+
+
+def flag_key(lineno: int, flag: Flag) -> str:
+    """A flag's name on the staff page: its line (the file is append-only) and its time.
+
+    >>> flag_key(3, Flag("2025-01-31T09:15:02.123Z", "q", (), "r", None, (), ""))
+    '3@2025-01-31T09:15:02.123Z'
+    """
+    return f"{lineno}@{flag.ts}"
+
+
+def mark_reviewed(flags_path: Path, key: str, now: datetime | None = None) -> str:
+    """Record that the flag named `key` (see flag_key) was reviewed; returns the time."""
+    ts = utc_timestamp(now)
+    append_line(reviews_path(flags_path),
+                json.dumps({"flag": key[:200], "reviewed": ts}, ensure_ascii=True) + "\n")
+    return ts
+
+
+def reviewed(flags_path: Path) -> dict[str, str]:
+    """flag key -> when it was (last) marked reviewed; unreadable lines are skipped."""
+    try:
+        data = reviews_path(flags_path).read_bytes()
+    except OSError:
+        return {}
+    done: dict[str, str] = {}
+    for raw in data.split(b"\n"):
+        try:
+            entry = json.loads(raw)
+            done[str(entry["flag"])] = str(entry["reviewed"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return done
 
 
 # -- flags -> draft gold items -------------------------------------------------------------------
@@ -208,8 +282,6 @@ def draft_item(flag: Flag, bodies: Mapping[str, str], item_id: str) -> dict[str,
 def draft_lines(flags: Iterable[Flag], bodies: Mapping[str, str]) -> list[str]:
     """Lines of a draft question file: per flag, a `#` note (the schema skips comment lines)
     and the item. Flags with an empty question cannot become items and are noted only."""
-    from evals.schema import parse_item
-
     lines = [
         "# Draft eval cases from flagged answers (python -m bot.feedback drafts).",
         '# For each: set "expect" ("answer" with evidence spans that answer the question, or',
@@ -218,7 +290,7 @@ def draft_lines(flags: Iterable[Flag], bodies: Mapping[str, str]) -> list[str]:
     ]
     used: set[str] = set()
     for flag in flags:
-        reason = json.dumps(flag.reason, ensure_ascii=False)
+        reason = json.dumps(flag.reason, ensure_ascii=True)
         if not flag.question.strip():
             lines.append(f"# skipped flag {flag.ts}: empty question (reason: {reason})")
             continue
@@ -229,8 +301,22 @@ def draft_lines(flags: Iterable[Flag], bodies: Mapping[str, str]) -> list[str]:
         item = draft_item(flag, bodies, item_id)
         parse_item(item)  # a draft must load as it is
         lines.append(f"# DRAFT {item_id}: flagged {flag.ts}, reason: {reason}")
-        lines.append(json.dumps(item, ensure_ascii=False))
+        lines.append(json.dumps(item, ensure_ascii=True))  # ASCII: see Flag.to_line
     return lines
+
+
+def drafts_text(flags: Iterable[Flag], bodies: Mapping[str, str]) -> str:
+    return "\n".join(draft_lines(flags, bodies)) + "\n"
+
+
+def write_private(path: Path, text: str) -> None:
+    """Create `path` readable by its owner only (it holds patients' questions) and write
+    `text`; refuses to replace an existing file (FileExistsError)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -253,15 +339,15 @@ def main(argv: list[str] | None = None) -> int:
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    text = "\n".join(draft_lines(flags, bodies)) + "\n"
+    text = drafts_text(flags, bodies)
     if args.out is None:
         sys.stdout.write(text)
     else:
-        if args.out.exists():  # never clobber a question file a maintainer is editing
+        try:
+            write_private(args.out, text)
+        except FileExistsError:  # never clobber a question file a maintainer is editing
             print(f"error: {args.out} exists — choose a new --out path", file=sys.stderr)
             return 1
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
         print(f"wrote {len(flags)} draft(s) to {args.out}", file=sys.stderr)
     return 0
 

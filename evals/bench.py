@@ -483,8 +483,8 @@ def _run(opts: Options, work: Path, embedder: Any) -> dict[str, Any]:
     app: dict[str, Any]
     if not opts.app:
         app = {"skipped": "--no-app"}
-    elif not (ROOT / "bot" / "app.py").is_file():
-        app = {"skipped": "bot/app.py does not exist yet"}
+    elif not (ROOT / "bot" / "app" / "__main__.py").is_file():
+        app = {"skipped": "bot/app/ does not exist yet"}
     else:
         _log("cold start: the chat app")
         app = cold_start_app(real, opts.repeats, work)

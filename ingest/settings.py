@@ -25,6 +25,9 @@ _ENV = {
     "HOST": "host",
     "PORT": "port",
     "TORCH_THREADS": "torch_threads",
+    "MAX_MESSAGE_CHARS": "max_message_chars",
+    "ANSWER_CONCURRENCY": "answer_concurrency",
+    "STAFF_PORT": "staff_port",
 }
 
 
@@ -53,6 +56,14 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
     flags_path: Path = ROOT / "feedback" / "flags.jsonl"
+    # A longer message gets a fixed "too long" reply at once (still checked for red flags).
+    max_message_chars: int = 10_000
+    # Answers computed at the same time by one server. One: on the README's 2-core machine two
+    # at a time gave a worse p95 under load (tests/test_load.py measures both; README,
+    # Performance under load), since an answer is ~30 ms of CPU either way.
+    answer_concurrency: int = 1
+    # The support staff's page (`python -m bot.app --staff`), on loopback like the chat.
+    staff_port: int = 7861
 
     @property
     def vectors_dir(self) -> Path:

@@ -11,15 +11,22 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.feedback import (
+    MAX_FLAG_CHARS,
+    MAX_FLAG_HISTORY,
     Flag,
     FlagFileError,
     QuoteRef,
     append_line,
     draft_lines,
+    flag_key,
     main,
     make_flag,
+    mark_reviewed,
     read_flags,
     record,
+    reviewed,
+    reviews_path,
+    scan_flags,
 )
 from bot.types import Quote, Reply
 from evals.schema import load_gold, parse_lines
@@ -168,3 +175,81 @@ def test_a_real_flag_round_trips_to_its_quotes(bot, tmp_path):
     bodies = {doc_id: doc.body for doc_id, doc in bot.index.docs.items()}
     (item,) = parse_lines(draft_lines([flag], bodies))
     assert list(item.evidence) == list(dict.fromkeys(q.text.strip() for q in reply.quotes))
+
+
+ODD = ["line\u2028separator", "next\u0085line", "para\u2029graph", "lone \ud800 surrogate",
+       "\udfff", "tab\tand\r\ncrlf", "emoji 🧠 and ü"]
+
+
+def test_any_unicode_round_trips_through_the_file_and_the_drafts(tmp_path):
+    flags_path, out = tmp_path / "flags.jsonl", tmp_path / "drafts.jsonl"
+    for n, text in enumerate(ODD):
+        record(flags_path, make_flag(f"q{n} {text}", [text], reply_with([]), text, now=NOW))
+    raw = flags_path.read_bytes()
+    assert raw.isascii() and raw.count(b"\n") == len(ODD)  # one line per flag, always
+    assert [f.question for f in read_flags(flags_path)] == [f"q{n} {t}" for n, t in
+                                                            enumerate(ODD)]
+    assert main(["drafts", "--flags", str(flags_path), "--out", str(out)]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # it holds patients' questions
+    items = load_gold(out)
+    assert [i.question for i in items] == [f"q{n} {t}".strip() for n, t in enumerate(ODD)]
+    assert [i.history for i in items] == [(t,) for t in ODD]
+
+
+def test_old_files_with_raw_separators_still_read(tmp_path):
+    path = tmp_path / "flags.jsonl"
+    flag = make_flag("a\u2028b\u0085c", [], reply_with([]), "r", now=NOW)
+    path.write_text(json.dumps(flag.to_dict(), ensure_ascii=False) + "\n", encoding="utf-8")
+    assert read_flags(path) == [flag]  # split on "\n" only
+
+
+def test_flag_lines_are_capped(tmp_path):
+    flag = make_flag("q" * 1_000_000, [f"h{i}" * 10_000 for i in range(50)], reply_with([]),
+                     "r" * 10_000, now=NOW)
+    assert len(flag.question) == MAX_FLAG_CHARS and len(flag.history) == MAX_FLAG_HISTORY
+    assert all(len(h) <= MAX_FLAG_CHARS for h in flag.history) and len(flag.reason) == 2_000
+    assert len(flag.to_line()) < 200_000
+
+
+def test_scan_flags_names_every_bad_line_and_keeps_the_good(tmp_path):
+    path = tmp_path / "flags.jsonl"
+    assert scan_flags(path) == ([], [])  # missing: no flags, no error
+    path.write_bytes(b"")
+    assert scan_flags(path) == ([], [])
+    good = make_flag("q?", [], reply_with([]), "r", now=NOW)
+    record(path, good)
+    with path.open("ab") as f:
+        f.write(b'{"ts": "x"\n[1, 2]\n\xff\xfe\n\n')
+    record(path, good)
+    flags, problems = scan_flags(path)
+    assert flags == [(1, good), (6, good)]
+    assert [p.split(": ", 1)[0].rsplit(":", 1)[1] for p in problems] == ["2", "3", "4"]
+    assert "not valid JSON" in problems[0] and "not UTF-8" in problems[2]
+
+
+def test_two_flags_written_at_the_same_moment_both_survive(tmp_path):
+    path = tmp_path / "flags.jsonl"
+    barrier = threading.Barrier(2)
+    flags = [make_flag(f"question {n}", [], reply_with([]), f"reason {n}", now=NOW)
+             for n in range(2)]
+
+    def write(flag: Flag) -> None:
+        barrier.wait()
+        record(path, flag)
+
+    threads = [threading.Thread(target=write, args=(f,)) for f in flags]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(read_flags(path), key=lambda f: f.question) == flags
+
+
+def test_reviews_are_appended_beside_the_flags(tmp_path):
+    path = tmp_path / "flags.jsonl"
+    assert reviewed(path) == {}
+    key = flag_key(1, make_flag("q?", [], reply_with([]), "", now=NOW))
+    mark_reviewed(path, key, now=NOW)
+    assert reviewed(path) == {key: "2025-01-31T09:15:02.123Z"}
+    assert reviews_path(path).name == "flags.reviewed.jsonl"
+    assert stat.S_IMODE(reviews_path(path).stat().st_mode) == 0o600
