@@ -34,7 +34,10 @@ HNSW_EF_CONSTRUCTION = 80
 # the probes alone would stop too early: they confirm the floor, they do not replace it.
 HNSW_EF_SEARCH = 256
 MAX_EF_SEARCH = 2048
-MIN_RECALL = 0.99
+# The target is recall@10 >= 0.99 on real questions; the probes must reach 0.995, a margin
+# measured by `python -m evals.bench_search`: at 10,000 vectors probes at 0.993 came with
+# 0.973 on the gold questions.
+MIN_RECALL = 0.995
 RECALL_K = 10
 RECALL_PROBES = 256  # at most this many probe vectors
 # Probe queries for the recall check, written for it (not the gold set, which only evaluates):
