@@ -23,8 +23,8 @@ import numpy as np
 # Exact search up to this many chunks. Measured by `python -m evals.bench_search` (one thread,
 # the 160 gold questions, the 100x corpus's 15,982 distinct vectors, load average 8-12 on 2
 # cores): a flat search's median stays within 1 ms — a tenth of the ~12 ms the question's own
-# embedding costs — up to 20,000 vectors (0.74 and 0.86 ms in two runs) and not at 50,000
-# (6.4 and 8.9 ms). The README has the table.
+# embedding costs — up to 20,000 vectors (0.74-0.86 ms in four runs; an earlier one gave 1.30)
+# and not at 50,000 (6.4-8.9 ms). The README has the table.
 EXACT_MAX = 20_000
 HNSW_M = 32  # links per node: 32 is FAISS's usual choice for 384-dimension text vectors
 HNSW_EF_CONSTRUCTION = 80
