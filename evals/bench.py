@@ -617,8 +617,9 @@ def render(report: Mapping[str, Any]) -> str:
                             "retrieve p95 ms", "peak RSS serving", "peak RSS bench (build)",
                             "load avg"], scale_rows),
             "",
-            "build: with the model already loaded; 1x from nothing (`force=True`, the vector "
-            "cache emptied; median of the repeats), larger scales once into a fresh folder "
+            "build: with the model already loaded; 1x from nothing (`force=True`: every text "
+            "embedded again, no cached vector read; median of the repeats), larger scales "
+            "once into a fresh folder "
             "with the bench's vector cache, which the smaller scales filled; chunk search: "
             "flat is exact, hnsw's recall@10 against exact is measured at build; bot.load, "
             "answer and peak RSS serving: a fresh process per scale; load avg: the machine's "

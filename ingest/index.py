@@ -282,7 +282,8 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
                           read=not force)
     chunk_vecs, sentence_vecs = result.vectors[: len(chunks)], result.vectors[len(chunks) :]
     faiss.omp_set_num_threads(max(1, settings.torch_threads))
-    chunk_faiss, search = search_index.chunk_search_index(chunk_vecs, sentence_vecs)
+    chunk_faiss, search = search_index.chunk_search_index(
+        chunk_vecs, lambda: embedder.encode(list(search_index.PROBE_QUESTIONS)))
 
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=index_dir.parent, prefix=f".{index_dir.name}-build-"))

@@ -367,7 +367,8 @@ def test_above_exact_max_chunk_search_is_hnsw_with_measured_recall(
     assert f"hnsw search, recall@10 vs exact {report.recall_at_10:.3f}" in report.summary()
     hnsw = Index.load(small.index_dir, expected_manifest(small, docs), docs)
     search = hnsw.manifest["search"]
-    assert (search["type"], search["vectors"], search["probes"]) == ("hnsw", 89, 256)
+    assert (search["type"], search["vectors"], search["probes"]) == (
+        "hnsw", 89, len(ingest.search.PROBE_QUESTIONS))
     assert hnsw.chunk_faiss.hnsw.efSearch == search["params"]["efSearch"]  # saved with it
     vec = embedder.encode(["can MS cause sciatica?"])[0]
     found, exact = hnsw.search_chunks(vec, 3), index.search_chunks(vec, 3)
@@ -382,7 +383,7 @@ def test_search_kind_and_recall_arithmetic() -> None:
 
     assert doctest.testmod(ingest.search).failed == 0
     vecs = np.eye(4, dtype=np.float32)
-    flat, info = ingest.search.chunk_search_index(vecs, vecs, exact_max=4)
+    flat, info = ingest.search.chunk_search_index(vecs, lambda: vecs, exact_max=4)
     assert (info.type, flat.ntotal, info.recall_at_10) == ("flat", 4, None)
 
 
