@@ -329,8 +329,9 @@ def build(settings: Settings, embedder: Embedder | None = None, progress: bool =
 
 
 # Subdirectories a rebuild carries over from the old index: the adapted model (ingest.adapt),
-# trained once per key and read by path, outlives the vectors it produced.
-CARRIED_OVER = (adapt.ADAPTED,)
+# trained once per key and read by path, outlives the vectors it produced; so does the red-flag
+# head trained on that model's vectors (bot.safety.classifier keeps it in `safety/`).
+CARRIED_OVER = (adapt.ADAPTED, "safety")
 
 
 def _replace_dir(new: Path, target: Path) -> None:

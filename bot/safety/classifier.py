@@ -42,7 +42,7 @@ SEED = 20261201
 L2 = 1e-3  # weight decay; chosen on evals/redflag_dev.jsonl by `python -m evals.tune_safety`
 MAX_ITER = 300
 TRAINING_VERSION = "1"  # bump when the training procedure changes
-HEAD_FILE = "safety_head.npz"
+HEAD_FILE = "safety/head.npz"  # inside the index directory; a rebuild carries it over
 FINGERPRINT_TEXTS = ("I can't feel my legs", "what is sciatica?", "the weather is nice today")
 
 Encode = Callable[[list[str]], np.ndarray]
