@@ -130,19 +130,40 @@ def _levels(flags: Sequence[RedFlag]) -> list[str]:
     return sorted({f.level for f in flags}, key=_RANK.__getitem__)
 
 
+GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# Each level may fire on at most this share of dev's benign messages: recall comes first (a
+# missed emergency is a disaster), but a banner on every third question would be ignored.
+BENIGN_BUDGET = 0.10
+
+
 def sweep(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
-          items: Sequence[Item]) -> None:
-    """The learned channel alone on dev, per level and threshold: recall / benign fired."""
+          items: Sequence[Item]) -> dict[str, float]:
+    """Both channels on dev, per level and learned-channel threshold: recall, and the share of
+    benign messages that level fires on. Returns the thresholds the rule picks: per level, the
+    best recall among thresholds that fire on at most `BENIGN_BUDGET` of benign messages, and of
+    those the highest threshold."""
     vecs = encode([it.text for it in items])
-    p = checker.head.level_proba(vecs)
-    print("learned channel (whole-message vector) on dev, by threshold: recall / benign fired")
-    for thr in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-        cells = []
-        for lv in LEVELS:
-            hit = np.mean([p[lv][i] >= thr for i, it in enumerate(items) if it.level == lv])
-            fire = np.mean([p[lv][i] >= thr for i, it in enumerate(items) if it.level is None])
-            cells.append(f"{lv} {hit:.3f}/{fire:.3f}")
-        print(f"  {thr:.1f}  " + "   ".join(cells))
+    rules = [{f.level for f in match_phrases(it.text)} for it in items]
+    best = [checker.scores(normalize(it.text), v / np.linalg.norm(v))
+            for it, v in zip(items, vecs, strict=True)]
+    print("both channels on dev, by the learned channel's threshold: recall / benign fired")
+    chosen = {}
+    for lv in LEVELS:
+        rows = []
+        for thr in GRID:
+            fired = [lv in r or b[lv][0] >= thr or (lv == "urgent" and (
+                "emergency" in r or b["emergency"][0] >= thr)) for r, b in zip(rules, best,
+                                                                            strict=True)]
+            hit = np.mean([f for f, it in zip(fired, items, strict=True) if it.level == lv])
+            fire = np.mean([lv in r or b[lv][0] >= thr for r, b, it in zip(
+                rules, best, items, strict=True) if it.level is None])
+            rows.append((thr, float(hit), float(fire)))
+        print(f"  {lv:9} " + "  ".join(f"{t:.1f}: {h:.3f}/{f:.3f}" for t, h, f in rows))
+        within = [(t, h) for t, h, f in rows if f <= BENIGN_BUDGET] or [rows[-1][:2]]
+        top = max(h for _, h in within)
+        chosen[lv] = max(t for t, h in within if h >= top - 1e-9)
+    print(f"  thresholds the rule picks: {chosen} (in use: {THRESHOLDS})")
+    return chosen
 
 
 def table(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],

@@ -43,10 +43,6 @@ from ingest.structure import blocks
 from ingest.types import Document, Sentence
 
 TRAIN_FILE = ROOT / "evals" / "train.jsonl"
-# The red-flag classifier's training messages (data only: ingest imports nothing from bot/).
-SAFETY_FILES = (ROOT / "bot" / "safety" / "data" / "redflag_tuning.jsonl",
-                ROOT / "bot" / "safety" / "data" / "redflag_train.jsonl")
-SAFETY_CLASSES = (None, "emergency", "crisis", "urgent")
 ADAPTED = "adapted"  # subdirectory of the index; a rebuild of the index carries it over
 RECORD = "adaptation.json"
 
@@ -68,12 +64,6 @@ class AdaptSettings:
     freeze_embeddings: bool = True  # the word-piece table stays: a third less work per step
     seed: int = 13
     threads: int = 2  # fixed: CPU float sums can differ with the thread count
-    # A second task in the same steps: classify labelled patient messages (emergency, crisis,
-    # urgent, benign) through a linear head, so the one vector the bot computes per message
-    # also separates red flags from near misses. 0 turns it off. Chosen on the safety dev set
-    # (`python -m evals.tune_safety --no-blind`).
-    safety_weight: float = 1.0
-    safety_batch: int = 32
     recipe: int = 1  # bump when the pair-building code changes meaning
 
 
@@ -181,30 +171,12 @@ def all_pairs(settings: Settings, adapt: AdaptSettings, train_file: Path = TRAIN
             + faq_pairs(docs, chunks))
 
 
-def safety_examples(adapt: AdaptSettings) -> list[tuple[str, int]]:
-    """(message, class index) for the auxiliary task; none when it is off."""
-    if adapt.safety_weight <= 0:
-        return []
-    out = []
-    for path in SAFETY_FILES:
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip() and not line.startswith("#"):
-                    row = json.loads(line)
-                    out.append((row["text"], SAFETY_CLASSES.index(row["level"])))
-    return out
-
-
-def cache_key(base_digest: str, pairs: Sequence[Pair], adapt: AdaptSettings,
-              safety: Sequence[tuple[str, int]] = ()) -> str:
-    """Hash of (base model, training pairs, red-flag messages, settings): what the adapted
-    weights depend on."""
+def cache_key(base_digest: str, pairs: Sequence[Pair], adapt: AdaptSettings) -> str:
+    """Hash of (base model, training pairs, settings): what the adapted weights depend on."""
     h = hashlib.sha256()
     h.update(base_digest.encode())
     h.update(json.dumps([[*p[:3], sorted(p.paragraphs), p.source] for p in pairs],
                         ensure_ascii=False).encode())
-    if safety:
-        h.update(json.dumps(list(safety), ensure_ascii=False).encode())
     h.update(json.dumps(dataclasses.asdict(adapt), sort_keys=True).encode())
     return h.hexdigest()
 
@@ -253,8 +225,7 @@ def hard_negatives(model: Any, pairs: Sequence[Pair], sentences: Sequence[Senten
 
 
 def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
-          adapt: AdaptSettings, out_dir: Path, progress: bool = True,
-          safety: Sequence[tuple[str, int]] = ()) -> dict[str, Any]:
+          adapt: AdaptSettings, out_dir: Path, progress: bool = True) -> dict[str, Any]:
     """Fine-tune the model at `base_dir` on `pairs`; save it to `out_dir`. Returns the log."""
     import numpy as np
     import torch
@@ -281,16 +252,13 @@ def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
             if type(module).__name__.endswith("Embeddings"):
                 module.requires_grad_(False)
     loss_fn = MultipleNegativesRankingLoss(model, scale=adapt.scale)
-    aux = _SafetyTask(model, safety, adapt, rng) if safety else None
     plan = [batches(len(pairs), adapt.batch_size, rng, [p.positive for p in pairs])
             for _ in range(adapt.epochs)]
     steps = sum(len(epoch) for epoch in plan)
     warm = max(1, int(steps * adapt.warmup))
-    groups = [{"params": [p for p in model.parameters() if p.requires_grad],
-               "lr": adapt.learning_rate}]
-    if aux is not None:  # the head starts from zero: it needs a far larger step than the model
-        groups.append({"params": list(aux.head.parameters()), "lr": 1e-2})
-    optimizer = torch.optim.AdamW(groups, weight_decay=adapt.weight_decay)
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
+                                  lr=adapt.learning_rate,
+                                  weight_decay=adapt.weight_decay)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
     prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in v6
@@ -305,8 +273,6 @@ def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
                 columns.append([negatives[i] for i in batch])
             features = [prepare(texts) for texts in columns]
             loss = loss_fn(features, None)
-            if aux is not None:
-                loss = loss + adapt.safety_weight * aux.loss(prepare)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -326,46 +292,12 @@ def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
     return {"steps": steps, "epoch_loss": losses}
 
 
-class _SafetyTask:
-    """Cross-entropy of a linear head over the normalized sentence embedding, one batch of
-    labelled messages per step, classes weighted by their inverse frequency."""
-
-    def __init__(self, model: Any, examples: Sequence[tuple[str, int]], adapt: AdaptSettings,
-                 rng: random.Random) -> None:
-        import torch
-
-        self.model, self.examples, self.size, self.rng = model, list(examples), \
-            adapt.safety_batch, rng
-        dim = (getattr(model, "get_embedding_dimension", None)
-               or model.get_sentence_embedding_dimension)()
-        self.head = torch.nn.Linear(dim, len(SAFETY_CLASSES))
-        torch.nn.init.zeros_(self.head.weight)
-        torch.nn.init.zeros_(self.head.bias)
-        counts = torch.bincount(torch.tensor([c for _, c in examples]),
-                                minlength=len(SAFETY_CLASSES)).clamp(min=1).float()
-        self.ce = torch.nn.CrossEntropyLoss(weight=counts.sum() / (len(counts) * counts))
-        self.order: list[int] = []
-
-    def loss(self, prepare: Any) -> Any:
-        import torch
-
-        if len(self.order) < self.size:
-            more = list(range(len(self.examples)))
-            self.rng.shuffle(more)
-            self.order += more
-        batch, self.order = self.order[: self.size], self.order[self.size:]
-        out = self.model(prepare([self.examples[i][0] for i in batch]))
-        vecs = torch.nn.functional.normalize(out["sentence_embedding"], dim=-1)
-        labels = torch.tensor([self.examples[i][1] for i in batch])
-        return self.ce(self.head(vecs * 10.0), labels)
-
-
 # -- where the adapted model lives ----------------------------------------------------------------
 def _plan(settings: Settings, adapt: AdaptSettings, train_file: Path
           ) -> tuple[list[Pair], str, Path]:
     pairs = all_pairs(settings, adapt, train_file)
     _, digest = packaged_model_zip()
-    key = cache_key(digest, pairs, adapt, safety_examples(adapt))
+    key = cache_key(digest, pairs, adapt)
     return pairs, key, Path(settings.index_dir) / ADAPTED / key[:16]
 
 
@@ -430,8 +362,7 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".train-"))
     try:
-        safety = safety_examples(adapt)
-        log = train(base, pairs, sentences, adapt, tmp, progress=progress, safety=safety)
+        log = train(base, pairs, sentences, adapt, tmp, progress=progress)
         seconds = round(time.perf_counter() - t0, 1)
         record = {
             "key": key,
@@ -439,8 +370,7 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
             "train_file": str(Path(train_file).relative_to(ROOT)) if Path(train_file)
             .is_relative_to(ROOT) else str(train_file),
             "pairs": {"train": sum(p.source == "train" for p in pairs),
-                      "faq": sum(p.source == "faq" for p in pairs),
-                      "red-flag messages": len(safety)},
+                      "faq": sum(p.source == "faq" for p in pairs)},
             "settings": dataclasses.asdict(adapt),
             "seconds": seconds,
             **log,

@@ -112,23 +112,24 @@ class SafetyChecker:
         return vecs
 
     # -- the learned channel ----------------------------------------------------------------------
-    def learned(self, text: str, message_vec: np.ndarray | None,
-                levels: Sequence[str] = LEVELS) -> list[RedFlag]:
-        """Levels (of `levels`) the head finds in a normalized message, after scope vetoes."""
+    def scores(self, text: str, message_vec: np.ndarray | None,
+               levels: Sequence[str] = LEVELS) -> dict[str, tuple[float, str]]:
+        """Per level, the head's highest probability over what may fire for it: the whole
+        message (if some sentence is eligible) and, for a message of several sentences whose
+        whole vector gives some level at least `PROBE` or that is longer than one vector
+        covers, each eligible sentence with a symptom cue (one batched model pass)."""
         cands = units(scope.strip_idioms(text))
+        best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
-            return []
+            return best
         covered = len(text) <= COVER_CHARS
-        flags: dict[str, RedFlag] = {}
         split = len(cands) > 1 or not covered
         if message_vec is not None and covered:
             p = self.head.level_proba(message_vec[None, :])
             for level in levels:
-                if p[level][0] >= self.thresholds[level] and (
-                        level == "crisis" or any(_eligible(u, level) for u in cands)):
-                    flags[level] = RedFlag(level, f"learned:{level}", text[:200])
-            split = len(cands) > 1 and any(p[lv][0] >= PROBE for lv in levels
-                                           if lv not in flags)
+                if level == "crisis" or any(_eligible(u, level) for u in cands):
+                    best[level] = (float(p[level][0]), text[:200])
+            split = len(cands) > 1 and any(p[lv][0] >= PROBE for lv in levels)
         if split:
             keep = [u for u in cands if covered or _CUE.search(u.text)]
             if len(keep) > MAX_UNITS:
@@ -136,13 +137,17 @@ class SafetyChecker:
             if keep:
                 p = self.head.level_proba(self._embed([u.text for u in keep]))
                 for level in levels:
-                    if level in flags:
-                        continue
                     for i, unit in enumerate(keep):
-                        if p[level][i] >= self.thresholds[level] and _eligible(unit, level):
-                            flags[level] = RedFlag(level, f"learned:{level}", unit.text)
-                            break
-        return [flags[lv] for lv in LEVELS if lv in flags]
+                        if _eligible(unit, level) and p[level][i] > best[level][0]:
+                            best[level] = (float(p[level][i]), unit.text)
+        return best
+
+    def learned(self, text: str, message_vec: np.ndarray | None,
+                levels: Sequence[str] = LEVELS) -> list[RedFlag]:
+        """Levels (of `levels`) the head finds in a normalized message, after scope vetoes."""
+        found = self.scores(text, message_vec, levels)
+        return [RedFlag(level, f"learned:{level}", found[level][1]) for level in LEVELS
+                if level in found and found[level][0] >= self.thresholds[level]]
 
     # -- the check -------------------------------------------------------------------------------
     def check(self, message: str, message_vec: np.ndarray | None = None) -> list[RedFlag]:
