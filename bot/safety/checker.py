@@ -34,9 +34,10 @@ from bot.safety.normalize import normalize
 from bot.safety.rules import CHECK_FAILED, RANK, RedFlag, match
 from bot.types import LEVELS
 
-# P(level) at which the learned channel fires, per level. Chosen on evals/redflag_dev.jsonl by
-# `python -m evals.tune_safety` (emergency and crisis: recall first; urgent: recall ≥ 0.95).
-THRESHOLDS: dict[str, float] = {"emergency": 0.5, "crisis": 0.5, "urgent": 0.5}
+# P(level) at which the learned channel fires, per level. Chosen on the dev set by `python -m
+# evals.tune_safety --no-blind --sweep` for the adapted model: per level, the best recall among
+# thresholds that fire on at most 10% of dev's benign messages, and of those the highest.
+THRESHOLDS: dict[str, float] = {"emergency": 0.5, "crisis": 0.4, "urgent": 0.5}
 # A multi-sentence message is split when its whole vector gives some level at least this.
 PROBE = 0.15
 COVER_CHARS = 800  # message_vec is taken to cover this much (the model reads 256 word pieces)
