@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import compose, forms
+from bot import compose, coverage, forms
+from bot.lexicon import expand
 from bot.medicine import MEDICINE_CHANGE_TEXT, changes_own_medicine
-from bot.retrieve import Hit, hybrid_search, retrieval_query, unknown_terms
+from bot.retrieve import Hit, content_words, hybrid_search, retrieval_query, unknown_terms
 from bot.safety import (
     DISCLAIMER,
     ESCALATION_TEXT,
@@ -46,10 +47,11 @@ CHUNK_WEIGHT = 0.25
 # Selection: a sentence shaped like an answer to the question's form (bot.forms) gains this
 # much; chosen on the dev set by `python -m evals.tune_selection`.
 FORM_WEIGHT = 0.04
-# Refusal: the articles do not cover a question when its best sentence scores below
-# REFUSE_BELOW, or below REFUSE_UNKNOWN_BELOW while the question uses a topic word no article
-# (nor the lay lexicon) uses. Calibrated on the dev set for the adapted model:
-# `python -m evals.tune_refusal`.
+# Refusal: the coverage score of bot/coverage.json (fitted on the training set, threshold
+# calibrated on dev, for the model that answers: `python -m evals.tune_refusal`). With
+# another model (MODEL_PATH) the fallback rule is v0.1.0's: the best sentence scores below
+# REFUSE_BELOW, or below REFUSE_UNKNOWN_BELOW while the question uses a topic word no
+# article uses (tuned for the base model on evals/refusal_tuning.jsonl).
 REFUSE_BELOW = 0.46
 REFUSE_UNKNOWN_BELOW = 0.67
 ERROR_TEXT = "Something went wrong while searching the articles. Please try again."
@@ -90,6 +92,9 @@ class Bot:
         self.form_weight = form_weight
         self.use_lexicon = use_lexicon  # off only for the ablation in evals
         self._embed_texts: dict[int, str] = {}
+        model = coverage.load()
+        self.coverage = model if model is not None and model.model == model_tag(
+            embedder.name) else None
 
     # -- retrieval ------------------------------------------------------------------------------
     def _vectors(self, question: str, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -143,8 +148,27 @@ class Bot:
         return {i: s + (self.form_weight if forms.fits(form, self._embed_text(i)) else 0.0)
                 for i, s in relevance.items()}
 
-    def covered(self, query: str, candidates: dict[int, float]) -> bool:
-        """Do the articles cover this question? (see REFUSE_BELOW)"""
+    def coverage_features(self, query: str, hits: Sequence[Hit],
+                          candidates: dict[int, float], query_vec: np.ndarray) -> list[float]:
+        """What the coverage score reads (bot.coverage.FEATURES), from this answer's work."""
+        best_sentence = max(candidates.values(), default=0.0)
+        best_chunk = max((float(self.index.chunk_vectors[h.chunk] @ query_vec) for h in hits),
+                         default=0.0)
+        text = expand(query) if self.use_lexicon else query
+        bm25 = self.index.bm25_chunks(text, 1)
+        unknown = unknown_terms(self.index, query, lexicon=self.use_lexicon)
+        known = len(content_words(text)) - len(unknown)
+        return [best_sentence, best_chunk, bm25[0][1] if bm25 else 0.0, float(bool(unknown)),
+                float(len(unknown)), float(max(known, 0))]
+
+    def covered(self, query: str, hits: Sequence[Hit], candidates: dict[int, float],
+                query_vec: np.ndarray) -> bool:
+        """Do the articles cover this question? (see bot.coverage, or REFUSE_BELOW)"""
+        if self.refuse_below < 0:  # refusal switched off (the ablation)
+            return True
+        if self.coverage is not None:
+            return self.coverage.covered(
+                self.coverage_features(query, hits, candidates, query_vec))
         best = max(candidates.values(), default=0.0)
         if best < self.refuse_below:
             return False
@@ -196,7 +220,7 @@ class Bot:
                 timings["retrieve"] = _ms(t)
                 t = time.perf_counter()
                 candidates = self._candidates(hits, query_vec)
-                if self.covered(query, candidates):
+                if self.covered(query, hits, candidates, query_vec):
                     relevance = self.prefer_form(
                         short, self._relevance(hits, candidates, query_vec))
                     chosen = compose.select(relevance, self.index.sentences,
@@ -224,6 +248,15 @@ class Bot:
         return Reply(text=text_out, quotes=quotes, escalation=escalation, refused=refused,
                      disclaimer=DISCLAIMER, timings_ms=timings, escalation_texts=escalations,
                      notes=notes, lead_in=lead, message="" if quotes else (body or ""))
+
+
+def model_tag(name: str) -> str:
+    """The part of a model id that names the weights, not where they sit on disk.
+
+    >>> model_tag("path:/home/me/bot/index/adapted/4285f6f50863f9e8")
+    '4285f6f50863f9e8'
+    """
+    return name.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:
