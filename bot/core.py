@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import compose, coverage, forms
+from bot import compose, coverage, forms, rerank
 from bot.lexicon import expand
 from bot.medicine import MEDICINE_CHANGE_TEXT, changes_own_medicine
 from bot.retrieve import Hit, content_words, hybrid_search, retrieval_query, unknown_terms
@@ -46,7 +46,7 @@ CANDIDATE_CHUNKS = 6  # fused chunks whose sentences compete for quotes
 CHUNK_WEIGHT = 0.25
 # Selection: a sentence shaped like an answer to the question's form (bot.forms) gains this
 # much; chosen on the dev set by `python -m evals.tune_selection`.
-FORM_WEIGHT = 0.04
+FORM_WEIGHT = 0.02  # 0.00 and 0.02 tie on dev; larger lose first-passage support
 # Refusal: the coverage score of bot/coverage.json (fitted on the training set, threshold
 # calibrated on dev, for the model that answers: `python -m evals.tune_refusal`). With
 # another model (MODEL_PATH) the fallback rule is v0.1.0's: the best sentence scores below
@@ -95,6 +95,9 @@ class Bot:
         model = coverage.load()
         self.coverage = model if model is not None and model.model == model_tag(
             embedder.name) else None
+        ranker = rerank.load()
+        self.reranker = ranker if ranker is not None and ranker.model == model_tag(
+            embedder.name) else None
 
     # -- retrieval ------------------------------------------------------------------------------
     def _vectors(self, question: str, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -139,9 +142,37 @@ class Bot:
             self._embed_texts[i] = sentence_embed_text(self.index.sentences, i)
         return self._embed_texts[i]
 
-    def prefer_form(self, question: str, relevance: dict[int, float]) -> dict[int, float]:
-        """Relevance plus FORM_WEIGHT for sentences shaped like an answer to the question's
-        form (a list item is read with its lead-in)."""
+    def candidate_features(self, question: str, hits: Sequence[Hit],
+                           candidates: dict[int, float], relevance: dict[int, float]
+                           ) -> dict[int, list[float]]:
+        """The reranker's features of every candidate sentence (bot.rerank.FEATURES)."""
+        form = forms.question_form(question)
+        rank: dict[int, int] = {}
+        for r, hit in enumerate(hits[:CANDIDATE_CHUNKS]):
+            chunk = self.index.chunks[hit.chunk]
+            for i in range(chunk.first_sentence, chunk.last_sentence + 1):
+                rank.setdefault(i, r)
+        sentences = self.index.sentences
+        out = {}
+        for i in candidates:
+            s = sentences[i]
+            first = i == 0 or (sentences[i - 1].doc_id, sentences[i - 1].paragraph) != (
+                s.doc_id, s.paragraph)
+            out[i] = rerank.features(question, form, self._embed_text(i), relevance[i],
+                                     candidates[i], rank.get(i, CANDIDATE_CHUNKS),
+                                     s.kind == "item", first)
+        return out
+
+    def prefer(self, question: str, hits: Sequence[Hit], candidates: dict[int, float],
+               relevance: dict[int, float]) -> dict[int, float]:
+        """The selection score: relevance plus the reranker's weight × P(answers) when the
+        reranker belongs to this model, else plus FORM_WEIGHT for a sentence of the
+        question's form (a list item is read with its lead-in)."""
+        if self.reranker is not None and self.reranker.weight > 0:
+            feats = self.candidate_features(question, hits, candidates, relevance)
+            w = self.reranker.weight
+            return {i: s + w * self.reranker.probability(feats[i])
+                    for i, s in relevance.items()}
         form = forms.question_form(question)
         if form is None or not self.form_weight:
             return relevance
@@ -221,8 +252,8 @@ class Bot:
                 t = time.perf_counter()
                 candidates = self._candidates(hits, query_vec)
                 if self.covered(query, hits, candidates, query_vec):
-                    relevance = self.prefer_form(
-                        short, self._relevance(hits, candidates, query_vec))
+                    relevance = self.prefer(
+                        short, hits, candidates, self._relevance(hits, candidates, query_vec))
                     chosen = compose.select(relevance, self.index.sentences,
                                             self.index.sentence_vectors)
                     vectors = self.index.sentence_vectors
