@@ -165,9 +165,10 @@ class Bot:
 
     def prefer(self, question: str, hits: Sequence[Hit], candidates: dict[int, float],
                relevance: dict[int, float]) -> dict[int, float]:
-        """The selection score: relevance plus the reranker's weight × P(answers) when the
-        reranker belongs to this model, else plus FORM_WEIGHT for a sentence of the
-        question's form (a list item is read with its lead-in)."""
+        """The selection score that picks the answer (the first quote): relevance plus the
+        reranker's weight × P(answers) when the reranker belongs to this model, else plus
+        FORM_WEIGHT for a sentence of the question's form (a list item is read with its
+        lead-in). Further quotes are chosen by relevance (`compose.select`)."""
         if self.reranker is not None and self.reranker.weight > 0:
             feats = self.candidate_features(question, hits, candidates, relevance)
             w = self.reranker.weight
@@ -252,10 +253,10 @@ class Bot:
                 t = time.perf_counter()
                 candidates = self._candidates(hits, query_vec)
                 if self.covered(query, hits, candidates, query_vec):
-                    relevance = self.prefer(
-                        short, hits, candidates, self._relevance(hits, candidates, query_vec))
+                    relevance = self._relevance(hits, candidates, query_vec)
+                    preferred = self.prefer(short, hits, candidates, relevance)
                     chosen = compose.select(relevance, self.index.sentences,
-                                            self.index.sentence_vectors)
+                                            self.index.sentence_vectors, first=preferred)
                     vectors = self.index.sentence_vectors
 
                     def score(i: int) -> float:

@@ -19,7 +19,7 @@ import numpy as np
 from evals.metrics import flatten, summarize
 from evals.run import run
 
-WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.3)
+WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 
 
 def training_rows(bot, items) -> tuple[np.ndarray, np.ndarray]:
