@@ -75,12 +75,14 @@ def select(
     vectors: np.ndarray,
     max_quotes: int = MAX_QUOTES,
     margin: float | None = None,
+    first: Mapping[int, float] | None = None,
 ) -> list[int]:
-    """Sentence ids to quote, the answer first: the best-scoring quotable sentence, then up to
-    `max_quotes - 1` more that score within `margin` of it and add something — another
-    paragraph, and not a near-repeat (cosine above REDUNDANT) of one already chosen.
+    """Sentence ids to quote, the answer first: the best-scoring quotable sentence (by
+    `first` when given: the selection stage's score), then up to `max_quotes - 1` more that
+    score within `margin` of the best relevance and add something — another paragraph, and
+    not a near-repeat (cosine above REDUNDANT) of one already chosen.
 
-    `candidates` maps sentence id -> score.
+    `candidates` maps sentence id -> relevance.
     """
     margin = MARGIN if margin is None else margin
     ranked = sorted((i for i in candidates if quotable(sentences, i)),
@@ -92,6 +94,12 @@ def select(
     paragraphs: set[tuple[str, int]] = set()
     docs: set[str] = set()
     pool = [i for i in ranked if candidates[i] >= best - margin]
+    if first is not None:  # the answer is the selection stage's pick, then the pool follows
+        head = max(ranked, key=lambda i: (first.get(i, candidates[i]), -i))
+        chosen.append(head)
+        paragraphs.add((sentences[head].doc_id, sentences[head].paragraph))
+        docs.add(sentences[head].doc_id)
+        pool = [i for i in pool if i != head]
     while pool and len(chosen) < max_quotes:
         def gain(i: int) -> float:
             return candidates[i] + (NEW_DOC_BONUS if sentences[i].doc_id not in docs else 0.0)

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
-from bot import compose, forms
+from bot import compose, coverage, forms, rerank
+from bot.lexicon import expand
 from bot.medicine import MEDICINE_CHANGE_TEXT, changes_own_medicine
-from bot.retrieve import Hit, hybrid_search, retrieval_query, unknown_terms
+from bot.retrieve import Hit, content_words, hybrid_search, retrieval_query, unknown_terms
 from bot.safety import (
     DISCLAIMER,
     ESCALATION_TEXT,
@@ -48,11 +49,12 @@ CANDIDATE_CHUNKS = 6  # fused chunks whose sentences compete for quotes
 CHUNK_WEIGHT = 0.25
 # Selection: a sentence shaped like an answer to the question's form (bot.forms) gains this
 # much; chosen on the dev set by `python -m evals.tune_selection`.
-FORM_WEIGHT = 0.04
-# Refusal: the articles do not cover a question when its best sentence scores below
-# REFUSE_BELOW, or below REFUSE_UNKNOWN_BELOW while the question uses a topic word no article
-# (nor the lay lexicon) uses. Calibrated on the dev set for the adapted model:
-# `python -m evals.tune_refusal`.
+FORM_WEIGHT = 0.02  # 0.00 and 0.02 tie on dev; larger lose first-passage support
+# Refusal: the coverage score of bot/coverage.json (fitted on the training set, threshold
+# calibrated on dev, for the model that answers: `python -m evals.tune_refusal`). With
+# another model (MODEL_PATH) the fallback rule is v0.1.0's: the best sentence scores below
+# REFUSE_BELOW, or below REFUSE_UNKNOWN_BELOW while the question uses a topic word no
+# article uses (tuned for the base model on evals/refusal_tuning.jsonl).
 REFUSE_BELOW = 0.46
 REFUSE_UNKNOWN_BELOW = 0.67
 ERROR_TEXT = "Something went wrong while searching the articles. Please try again."
@@ -93,6 +95,12 @@ class Bot:
         self.form_weight = form_weight
         self.use_lexicon = use_lexicon  # off only for the ablation in evals
         self._embed_texts: dict[int, str] = {}
+        model = coverage.load()
+        self.coverage = model if model is not None and model.model == model_tag(
+            embedder.name) else None
+        ranker = rerank.load()
+        self.reranker = ranker if ranker is not None and ranker.model == model_tag(
+            embedder.name) else None
 
     # -- retrieval ------------------------------------------------------------------------------
     def _vectors(self, question: str, query: str) -> tuple[np.ndarray, np.ndarray]:
@@ -137,17 +145,65 @@ class Bot:
             self._embed_texts[i] = sentence_embed_text(self.index.sentences, i)
         return self._embed_texts[i]
 
-    def prefer_form(self, question: str, relevance: dict[int, float]) -> dict[int, float]:
-        """Relevance plus FORM_WEIGHT for sentences shaped like an answer to the question's
-        form (a list item is read with its lead-in)."""
+    def candidate_features(self, question: str, hits: Sequence[Hit],
+                           candidates: dict[int, float], relevance: dict[int, float]
+                           ) -> dict[int, list[float]]:
+        """The reranker's features of every candidate sentence (bot.rerank.FEATURES)."""
+        form = forms.question_form(question)
+        rank: dict[int, int] = {}
+        for r, hit in enumerate(hits[:CANDIDATE_CHUNKS]):
+            chunk = self.index.chunks[hit.chunk]
+            for i in range(chunk.first_sentence, chunk.last_sentence + 1):
+                rank.setdefault(i, r)
+        sentences = self.index.sentences
+        out = {}
+        for i in candidates:
+            s = sentences[i]
+            first = i == 0 or (sentences[i - 1].doc_id, sentences[i - 1].paragraph) != (
+                s.doc_id, s.paragraph)
+            out[i] = rerank.features(question, form, self._embed_text(i), relevance[i],
+                                     candidates[i], rank.get(i, CANDIDATE_CHUNKS),
+                                     s.kind == "item", first)
+        return out
+
+    def prefer(self, question: str, hits: Sequence[Hit], candidates: dict[int, float],
+               relevance: dict[int, float]) -> dict[int, float]:
+        """The selection score that picks the answer (the first quote): relevance plus the
+        reranker's weight × P(answers) when the reranker belongs to this model, else plus
+        FORM_WEIGHT for a sentence of the question's form (a list item is read with its
+        lead-in). Further quotes are chosen by relevance (`compose.select`)."""
+        if self.reranker is not None and self.reranker.weight > 0:
+            feats = self.candidate_features(question, hits, candidates, relevance)
+            w = self.reranker.weight
+            return {i: s + w * self.reranker.probability(feats[i])
+                    for i, s in relevance.items()}
         form = forms.question_form(question)
         if form is None or not self.form_weight:
             return relevance
         return {i: s + (self.form_weight if forms.fits(form, self._embed_text(i)) else 0.0)
                 for i, s in relevance.items()}
 
-    def covered(self, query: str, candidates: dict[int, float]) -> bool:
-        """Do the articles cover this question? (see REFUSE_BELOW)"""
+    def coverage_features(self, query: str, hits: Sequence[Hit],
+                          candidates: dict[int, float], query_vec: np.ndarray) -> list[float]:
+        """What the coverage score reads (bot.coverage.FEATURES), from this answer's work."""
+        best_sentence = max(candidates.values(), default=0.0)
+        best_chunk = max((float(self.index.chunk_vectors[h.chunk] @ query_vec) for h in hits),
+                         default=0.0)
+        text = expand(query) if self.use_lexicon else query
+        bm25 = self.index.bm25_chunks(text, 1)
+        unknown = unknown_terms(self.index, query, lexicon=self.use_lexicon)
+        known = len(content_words(text)) - len(unknown)
+        return [best_sentence, best_chunk, bm25[0][1] if bm25 else 0.0, float(bool(unknown)),
+                float(len(unknown)), float(max(known, 0))]
+
+    def covered(self, query: str, hits: Sequence[Hit], candidates: dict[int, float],
+                query_vec: np.ndarray) -> bool:
+        """Do the articles cover this question? (see bot.coverage, or REFUSE_BELOW)"""
+        if self.refuse_below < 0:  # refusal switched off (the ablation)
+            return True
+        if self.coverage is not None:
+            return self.coverage.covered(
+                self.coverage_features(query, hits, candidates, query_vec))
         best = max(candidates.values(), default=0.0)
         if best < self.refuse_below:
             return False
@@ -200,11 +256,11 @@ class Bot:
                 timings["retrieve"] = _ms(t)
                 t = time.perf_counter()
                 candidates = self._candidates(hits, query_vec)
-                if self.covered(query, candidates):
-                    relevance = self.prefer_form(
-                        short, self._relevance(hits, candidates, query_vec))
+                if self.covered(query, hits, candidates, query_vec):
+                    relevance = self._relevance(hits, candidates, query_vec)
+                    preferred = self.prefer(short, hits, candidates, relevance)
                     chosen = compose.select(relevance, self.index.sentences,
-                                            self.index.sentence_vectors)
+                                            self.index.sentence_vectors, first=preferred)
                     vectors = self.index.sentence_vectors
 
                     def score(i: int) -> float:
@@ -249,6 +305,15 @@ class Bot:
         return Reply(text=text, quotes=[], escalation=flags[0].level if flags else None,
                      refused=True, disclaimer=DISCLAIMER, timings_ms={"total": _ms(t_start)},
                      escalation_texts=escalations, message=body)
+
+
+def model_tag(name: str) -> str:
+    """The part of a model id that names the weights, not where they sit on disk.
+
+    >>> model_tag("path:/home/me/bot/index/adapted/4285f6f50863f9e8")
+    '4285f6f50863f9e8'
+    """
+    return name.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _escalation_texts(flags: Sequence[RedFlag]) -> list[str]:

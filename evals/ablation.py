@@ -19,7 +19,7 @@ from evals.run import run
 # variant -> Bot attributes to change
 VARIANTS: dict[str, dict[str, Any]] = {
     "full": {},
-    "no selection (form weight 0)": {"form_weight": 0.0},
+    "no selection (relevance only)": {"form_weight": 0.0, "reranker": None},
     "no lay lexicon": {"use_lexicon": False},
     "no refusal": {"refuse_below": -1.0, "refuse_unknown_below": -1.0},
 }

@@ -50,7 +50,9 @@ def test_no_form_fits_nothing() -> None:
 
 
 @pytest.mark.slow
-def test_the_form_puts_the_consequence_first(bot) -> None:
-    """The issue's example: three sentences about spasticity, none saying what happens."""
+def test_the_consequence_is_quoted(bot) -> None:
+    """The issue's example: v0.1.0 quoted three sentences about spasticity, none saying what
+    happens. (It comes second, not first: a form bonus large enough to put it first lost
+    first-passage support on dev, see `python -m evals.tune_selection`.)"""
     reply = bot.answer("what happens if spasticity goes untreated")
-    assert reply.quotes and "Without treatment" in reply.quotes[0].text
+    assert any("Without treatment" in q.text for q in reply.quotes)
