@@ -13,6 +13,8 @@ The loss is sentence-transformers' MultipleNegativesRankingLoss (in-batch and ha
 trained by a plain loop: seeded, one process, fixed thread count, so a rebuild gives the same
 weights. The result is saved in `<index_dir>/adapted/<key>/`, where the key hashes the base
 model's digest, the pairs and `AdaptSettings`: an unchanged rebuild finds it and trains nothing.
+A copy (hard links where possible) is kept in `<MODEL_CACHE_DIR>/adapted/<key>/`, so another
+index directory with the same key (a test's, the benchmark's) gets the model without training.
 
     python -m ingest adapt          # (re)train explicitly and report; `make ingest` adapts too
 
@@ -324,6 +326,31 @@ def resolve(settings: Settings, adapt: AdaptSettings | None = None,
     return dataclasses.replace(settings, model_path=found) if found else settings
 
 
+def _copy_model(source: Path, target: Path) -> None:
+    """Copy an adapted model directory into place atomically (hard links where possible)."""
+    import os
+
+    def link_or_copy(src: str, dst: str) -> object:
+        try:
+            os.link(src, dst)
+            return dst
+        except OSError:
+            return shutil.copy2(src, dst)
+
+    if is_adapted(target):
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".copy-"))
+    try:
+        shutil.copytree(source, tmp / "m", copy_function=link_or_copy)
+        (tmp / "m").rename(target)
+    except OSError:
+        if not is_adapted(target):
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def _existing(settings: Settings) -> Path | None:
     """An adapted model already in the index directory, for whatever key (the newest)."""
     root = Path(settings.index_dir) / ADAPTED
@@ -344,7 +371,12 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
         path = Path(settings.model_path)
         return settings, AdaptReport(False, 0.0, 0, path, "")
     pairs, key, target = _plan(settings, adapt, train_file)
+    shared = Path(settings.cache_dir) / ADAPTED / target.name
+    if not force and not is_adapted(target) and is_adapted(shared):
+        _copy_model(shared, target)  # trained before on this machine for this very key
     if is_adapted(target) and not force:
+        if not is_adapted(shared):
+            _copy_model(target, shared)
         return (dataclasses.replace(settings, model_path=target),
                 AdaptReport(False, time.perf_counter() - t0, len(pairs), target, key))
     # The pairs include the articles' own FAQ headings, so adding an article changes the key.
@@ -382,6 +414,7 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
         tmp.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _copy_model(target, shared)  # another index directory with the same key reuses it
     for old in target.parent.iterdir():  # earlier keys: superseded, about 90 MB each
         if old != target and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+import time
 
 import pytest
 
@@ -111,3 +112,15 @@ def test_model_path_overrides_the_adapted_model(settings, tmp_path) -> None:
     other = dataclasses.replace(settings, model_path=tmp_path)
     assert adapt.resolve(other) == other
     assert adapt.ensure(other, progress=False)[0] == other
+
+
+@pytest.mark.slow
+def test_a_fresh_index_directory_reuses_the_model_trained_for_its_key(settings, tmp_path
+                                                                     ) -> None:
+    plain = dataclasses.replace(settings, model_path=None, index_dir=tmp_path / "index")
+    t0 = time.perf_counter()
+    got, report = adapt.ensure(plain, progress=False)
+    assert not report.trained and time.perf_counter() - t0 < 60
+    assert got.model_path == adapt.location(plain) and adapt.is_adapted(got.model_path)
+    assert (got.model_path / "model.safetensors").read_bytes() == (
+        settings.model_path / "model.safetensors").read_bytes()

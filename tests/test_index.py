@@ -326,6 +326,7 @@ def test_python_m_ingest_builds_offline_then_does_nothing(
     env = {k: v for k, v in os.environ.items()
            if k not in ("CORPUS_DIR", "MODEL_PATH", "INDEX_DIR", "MODEL_CACHE_DIR")}
     env.update(INDEX_DIR=str(index_dir), MODEL_CACHE_DIR=str(settings.cache_dir),
+               MODEL_PATH=str(settings.model_path),  # the session's adapted model
                HF_HUB_OFFLINE="1", HTTP_PROXY="http://127.0.0.1:9",
                HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="")
     counts = (f"5 documents, {len(index.chunks)} chunks, {len(index.sentences)} sentences, "
