@@ -111,3 +111,12 @@ def test_model_path_overrides_the_adapted_model(settings, tmp_path) -> None:
     other = dataclasses.replace(settings, model_path=tmp_path)
     assert adapt.resolve(other) == other
     assert adapt.ensure(other, progress=False)[0] == other
+
+
+@pytest.mark.slow
+def test_another_index_directory_copies_the_cached_model_instead_of_training(
+        settings, tmp_path) -> None:
+    other = dataclasses.replace(settings, model_path=None, index_dir=tmp_path / "index")
+    again, report = adapt.ensure(other, progress=False)
+    assert not report.trained and adapt.is_adapted(again.model_path)
+    assert again.model_path.parent.parent == tmp_path / "index"
