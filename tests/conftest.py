@@ -3,6 +3,7 @@ session under a temporary directory (never inside the repo)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,15 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 def adapted(plain: Settings) -> Settings:
-    """`plain` with the adapted model for the current key: copied from the model cache when
-    `make ingest` (or an earlier session) trained it, else trained once here — a few minutes
-    on two cores; that is what a fresh clone's `make test` does."""
+    """`plain` with the adapted model for the current key: copied from the developer's
+    `index/` (read, never written) or the model cache when `make ingest` trained it, else
+    trained once here — a few minutes on two cores; what a fresh clone's `make test` does."""
     from ingest import adapt
 
+    target = adapt.location(plain)
+    local = ROOT / "index" / adapt.ADAPTED / target.name
+    if adapt.is_adapted(local) and not adapt.is_adapted(target):
+        shutil.copytree(local, target)
     settings, _ = adapt.ensure(plain, progress=False)
     return settings
 
