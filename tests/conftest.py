@@ -23,8 +23,8 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def adapted(plain: Settings) -> Settings:
     """`plain` with the adapted model for the current key: copied from the developer's
-    `index/` when it is there (read, never written), else trained once for the session
-    (a few minutes on two cores; that is what a fresh clone's `make test` does)."""
+    `index/` (read, never written) or the model cache when `make ingest` trained it, else
+    trained once here — a few minutes on two cores; what a fresh clone's `make test` does."""
     from ingest import adapt
 
     target = adapt.location(plain)

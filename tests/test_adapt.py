@@ -122,5 +122,6 @@ def test_a_fresh_index_directory_reuses_the_model_trained_for_its_key(settings, 
     got, report = adapt.ensure(plain, progress=False)
     assert not report.trained and time.perf_counter() - t0 < 60
     assert got.model_path == adapt.location(plain) and adapt.is_adapted(got.model_path)
+    assert got.model_path.parent.parent == tmp_path / "index"
     assert (got.model_path / "model.safetensors").read_bytes() == (
         settings.model_path / "model.safetensors").read_bytes()
