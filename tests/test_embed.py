@@ -4,6 +4,7 @@ cache directory, loaded by path with no network at all."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import json
 import os
@@ -174,8 +175,15 @@ def test_load_embedder_with_non_model_path_raises(tmp_path: Path) -> None:
         load_embedder(Settings(model_path=tmp_path / "nowhere", cache_dir=tmp_path / "cache"))
 
 
+@pytest.fixture(scope="module")
+def packaged(settings):
+    """The packaged model itself (the session's `embedder` is the adapted one)."""
+    return load_embedder(dataclasses.replace(settings, model_path=None))
+
+
 @pytest.mark.slow
-def test_vectors_are_normalized_384_floats(embedder) -> None:
+def test_vectors_are_normalized_384_floats(packaged) -> None:
+    embedder = packaged
     vectors = embedder.encode(["sciatic nerve pain", "pain along the sciatic nerve",
                                "the weather is hot and humid"])
     assert embedder.dimension == 384
@@ -201,7 +209,8 @@ def test_model_is_located_without_importing_its_package(offline_run: dict) -> No
 
 
 @pytest.mark.slow
-def test_model_loads_and_embeds_with_no_network(offline_run: dict, embedder) -> None:
+def test_model_loads_and_embeds_with_no_network(offline_run: dict, packaged) -> None:
+    embedder = packaged
     assert offline_run["guard"] == offline_run["guard_expected"]  # the socket guard was active
     assert offline_run["probe"].startswith("network disabled by the test")
     assert offline_run["attempts"] == []

@@ -568,8 +568,9 @@ def test_the_head_is_cached_by_model_and_data_and_training_is_deterministic(
 def test_check_escalates_to_the_right_level(counted, embedder, message, level, rule) -> None:
     checker, _ = counted
     flags = checker.check(message, embedder.encode([message])[0])
-    # one flag per level: the first rule of that level found it, not the learned channel
-    assert flags[0].level == level and flags[0].rule in CATALOGUE
+    # one flag per level: a rule of that level found it (the learned channel may add others)
+    found = {f.level: f.rule for f in flags}
+    assert found.get(level) in CATALOGUE
 
 
 @pytest.mark.slow
@@ -632,7 +633,7 @@ def test_a_red_flag_buried_in_a_long_message_is_found(counted, embedder) -> None
         vec = embedder.encode([message[:2000]])[0]  # what the bot embeds for retrieval
         before = counter[0]
         flags = checker.check(message, vec)
-        assert [f.level for f in flags] == [level]
+        assert flags[0].level == level  # the most severe level comes first
         assert counter[0] <= before + 1  # the long tail: one batch of at most MAX_UNITS
     assert MAX_UNITS == 16 and COVER_CHARS == 800
 

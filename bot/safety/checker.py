@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.safety import scope
+from bot.safety import lexicon, scope
 from bot.safety.catalogue import RULES
 from bot.safety.classifier import SafetyHead
 from bot.safety.normalize import normalize
@@ -48,16 +48,25 @@ MAX_UNIT_CHARS = 400
 # `python -m evals.tune_safety`; a message this long is not a chat message).
 MAX_CHECK_CHARS = 200_000
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\n+|;\s*")
-# Sentences worth embedding on their own mention a body part, symptom, feeling or intent.
-_CUE = re.compile(
-    r"\b(?:blad|bowel|pee|wee|urin|toilet|loo|wip|numb|tingl|feel|leg|feet|foot|walk|stand|fall"
-    r"|fell|trip|flop|accident|crash|face|speech|word|arm|stroke|die|dead|death|live|living|life"
-    r"|kill|end|hurt|harm|cut|pill|tablet|dose|point|burden|over|fever|temp|chill|shiver|sweat"
-    r"|weight|thin|cancer|tumo|night|sleep|inject|needle|drug|symptom|relapse|flare|vision"
-    r"|sight|see|eye|double|blind|burn|sting|infection|uti|worse|new|sudden|gone|goodbye"
-    r"|disappear|hopeless|note|letter|family|everyone|anymore|cope|alone|pointless|plan|chest"
-    r"|head|neck|breath|seiz|fit|collaps|faint|steroid|pred|bone|car|stop)"
+# The learned channel reads only sentences that mention a concept of the catalogue (a body part,
+# function or symptom, an onset, a means or intention): word stems, plus every lexicon concept.
+_STEMS = (
+    r"\b(?:blad|bowel|pee|wee|urin|toilet|loo|wip|numb|tingl|feel|leg|feet|foot|knee|walk|stand"
+    r"|balanc|vertigo|dizz|fall|fell|trip|flop|accident|crash|face|speech|word|arm|stroke|die"
+    r"|dead|death|dying|live|living|life|kill|end|hurt|harm|cut|pill|tablet|dose|patch|swallow"
+    r"|overdos|morphine|codeine|point|burden|over|future|out for good|fever|temp|chill|shiver"
+    r"|sweat|weight|stone|kilo|thin|cancer|tumo|night|sleep|wake|inject|needle|drug|symptom"
+    r"|relapse|flare|vision|sight|see|eye|double|blind|burn|sting|infection|uti|worse|new"
+    r"|sudden|gone|goodbye|sorry|disappear|hopeless|note|letter|family|everyone|anymore|cope"
+    r"|alone|pointless|plan|chest|head|neck|breath|seiz|fit|collaps|faint|steroid|pred|osteo"
+    r"|bone|car|stop|sensation|penis|scrot|genital|groin|bum|bottom|back|spine|pain|ache|agony"
+    r"|weak|give way|giving way|giv\w* out)"
 )
+_CUE = re.compile("|".join([_STEMS] + [rf"\b(?:{c})\b" for c in (
+    lexicon.PEE, lexicon.BLADDER, lexicon.NUMB, lexicon.AREA, lexicon.SCIATICA, lexicon.BACK,
+    lexicon.PAIN, lexicon.SYMPTOM, lexicon.FEVER, lexicon.CANCER, lexicon.WEIGHT,
+    lexicon.CHEST, lexicon.HEADACHE, lexicon.STEROID, lexicon.SEIZURE, lexicon.COLLAPSE,
+    lexicon.LETHAL, lexicon.VEHICLE_HARM)]))
 
 
 @dataclass(frozen=True)
@@ -117,22 +126,26 @@ class SafetyChecker:
                levels: Sequence[str] = LEVELS) -> dict[str, tuple[float, str]]:
         """Per level, the head's highest probability over what may fire for it: the whole
         message (if some sentence is eligible) and, for a message of several sentences whose
-        whole vector gives some level at least `PROBE` or that is longer than one vector
-        covers, each eligible sentence with a symptom cue (one batched model pass)."""
-        cands = units(scope.strip_idioms(text))
+        whole vector gives some level at least `PROBE`, one longer than one vector covers or
+        one given without a vector, each eligible sentence with a cue (one batched pass)."""
+        # The head was trained on messages about bodies, symptoms and intentions; on anything
+        # else (a recipe, a question about heredity) its probabilities mean nothing, so it
+        # reads only sentences with a cue of that kind (`_CUE`).
+        every = units(scope.strip_idioms(text))
+        cands = [u for u in every if _CUE.search(u.text)]
         best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
             return best
         covered = len(text) <= COVER_CHARS
-        split = len(cands) > 1 or not covered
+        split = True  # no usable vector of the whole: embed the sentences
         if message_vec is not None and covered:
             p = self.head.level_proba(message_vec[None, :])
             for level in levels:
                 if level == "crisis" or any(_eligible(u, level) for u in cands):
                     best[level] = (float(p[level][0]), text[:200])
-            split = len(cands) > 1 and any(p[lv][0] >= PROBE for lv in levels)
+            split = len(every) > 1 and any(p[lv][0] >= PROBE for lv in levels)
         if split:
-            keep = [u for u in cands if covered or _CUE.search(u.text)]
+            keep = cands
             if len(keep) > MAX_UNITS:
                 keep = keep[: MAX_UNITS // 2] + keep[-(MAX_UNITS // 2):]
             if keep:
