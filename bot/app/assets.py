@@ -95,7 +95,7 @@ html[data-text-size="2"] { font-size: 150%; }
   min-height: 2.75rem; min-width: 2.75rem; }
 .ms-page button { font: inherit; font-size: 1rem; color: var(--ms-text);
   background: var(--ms-bg); border: 0.125rem solid var(--ms-border); border-radius: 0.5rem;
-  padding: 0.375rem 0.875rem; cursor: pointer; }
+  padding: 0.375rem 0.875rem; cursor: pointer; transition: none; }
 .ms-page button[aria-pressed="true"] { background: var(--ms-accent); color: var(--ms-bg);
   border-color: var(--ms-accent); }
 .gradio-container :focus-visible, .ms-page :focus-visible {
