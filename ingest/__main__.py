@@ -33,9 +33,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    from ingest.corpus import load_corpus
     from ingest.index import build
 
-    settings, adapted = adapt.ensure(_settings(args), progress=not args.quiet)
+    settings = _settings(args)
+    load_corpus(settings.corpus_dir)  # a broken article stops here, before anything is written
+    settings, adapted = adapt.ensure(settings, progress=not args.quiet)
     if adapted.trained or adapted.stale:
         print(_adapt_line(adapted))
     report = build(settings, progress=not args.quiet, force=args.force)
