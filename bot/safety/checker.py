@@ -7,10 +7,10 @@ Every user message is checked here before retrieval and independently of it:
 2. **The learned channel** (`bot.safety.classifier`) on the message vector the bot already
    computed. It may only add a level the rules did not find, and it is vetoed (below crisis)
    on a sentence that is a knowledge question or tells of a past, resolved event — the scope
-   the rules use too; it reads only sentences that mention a catalogue concept. A message of several sentences whose whole vector comes near a threshold
-   (`PROBE`), or that is longer than one vector covers, is split and its sentences with a
-   symptom cue are embedded in one batch (at most `MAX_UNITS`), so a red flag buried in a long
-   rambling message still shows.
+   the rules use too; it reads only sentences that mention a catalogue concept. A message of
+   several sentences whose whole vector comes near a threshold (`PROBE`), or that is longer
+   than one vector covers, is split and its sentences with a cue are embedded in one batch
+   (at most `MAX_UNITS`), so a red flag buried in a long rambling message still shows.
 
 `check_safely` never raises: any failure, or no checker, escalates (fail closed). A message
 longer than `MAX_CHECK_CHARS` is not read in full in time, so it escalates with the
