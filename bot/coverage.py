@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -104,14 +104,25 @@ def calibrate(probabilities: Sequence[float], covered: Sequence[bool],
 
 
 def save(model: CoverageModel, path: Path = PATH) -> None:
-    path.write_text(json.dumps({"features": list(FEATURES), **model._asdict()}, indent=1)
-                    + "\n", encoding="utf-8")
+    save_fitted(model, FEATURES, path)
 
 
 def load(path: Path = PATH) -> CoverageModel | None:
+    return load_fitted(CoverageModel, FEATURES, path)
+
+
+def save_fitted(model: NamedTuple, features: Sequence[str], path: Path) -> None:
+    """Write a fitted model (a NamedTuple of numbers and tuples) with the feature names it
+    was fitted on; the reranker's file has the same shape."""
+    path.write_text(json.dumps({"features": list(features), **model._asdict()}, indent=1)
+                    + "\n", encoding="utf-8")
+
+
+def load_fitted(cls: Any, features: Sequence[str], path: Path) -> Any:
+    """The model `save_fitted` wrote, or None if there is none or its features differ."""
     if not Path(path).is_file():
         return None
     data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if data.pop("features") != list(FEATURES):
+    if data.pop("features") != list(features):
         return None
-    return CoverageModel(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})

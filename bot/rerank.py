@@ -13,7 +13,6 @@ Not here: the relevance itself (`bot.core`) and the choice of quotes (`bot.compo
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from bot import forms
+from bot.coverage import load_fitted, save_fitted
 from bot.retrieve import content_words
 
 FEATURES: tuple[str, ...] = ("relevance", "sentence", "chunk_rank", "form_fit", "overlap",
@@ -66,14 +66,9 @@ class Reranker(NamedTuple):
 
 
 def save(model: Reranker, path: Path = PATH) -> None:
-    path.write_text(json.dumps({"features": list(FEATURES), **model._asdict()}, indent=1)
-                    + "\n", encoding="utf-8")
+    save_fitted(model, FEATURES, path)
 
 
 def load(path: Path = PATH) -> Reranker | None:
-    if not Path(path).is_file():
-        return None
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    if data.pop("features") != list(FEATURES):
-        return None
-    return Reranker(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+    return load_fitted(Reranker, FEATURES, path)
+

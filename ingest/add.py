@@ -17,7 +17,6 @@ Not here: building the index (`python -m ingest`, which embeds only the new text
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import os
 import re
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ingest.clean import Span, boilerplate_spans
-from ingest.corpus import body_sha256, front_matter, load_corpus, parse
+from ingest.corpus import body_sha256, front_matter, is_iso_date, load_corpus, parse
 from ingest.errors import AddRefused
 from ingest.types import Document
 
@@ -96,26 +95,20 @@ def extract_html(html: str, name: str) -> Extracted:
                          f"nothing); save the article's text as .txt and add that instead")
     meta = trafilatura.extract_metadata(html)
     published = getattr(meta, "date", None) if meta is not None else None
-    if published and not _iso_date(published):
+    if published and not is_iso_date(published):
         published = None
     return Extracted(text.strip() + "\n", f"trafilatura {metadata.version('trafilatura')}",
                      getattr(meta, "sitename", None) or None if meta is not None else None,
                      published, getattr(meta, "url", None) or None if meta is not None else None)
 
 
-def _iso_date(text: str) -> bool:
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return len(text) == 10
 
 
 def check_options(doc_id: str, published: str | None, url: str | None) -> None:
     if not _ID.fullmatch(doc_id):
         raise AddRefused(f"id {doc_id!r} is not usable as a file name: use lower-case letters, "
                          f"digits and hyphens (e.g. {slug(doc_id) or 'pain-in-ms'!r})")
-    if published is not None and not _iso_date(published):
+    if published is not None and not is_iso_date(published):
         raise AddRefused(f"--published takes a date as YYYY-MM-DD, got {published!r}")
     if url is not None and not re.match(r"https?://\S+$", url):
         raise AddRefused(f"--url takes an http(s):// address, got {url!r}")

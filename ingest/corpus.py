@@ -63,7 +63,7 @@ def parse(raw: str, name: str = "<string>") -> Document:
     published = meta.get("published")
     if isinstance(published, datetime.date):  # YAML reads 2026-02-16 as a date
         published = published.isoformat()
-    if published is not None and not _is_iso_date(str(published)):
+    if published is not None and not is_iso_date(str(published)):
         raise CorpusError(f"{name}: published must be a date as YYYY-MM-DD, got {published!r}")
     return Document(
         doc_id=str(meta["id"]),
@@ -81,7 +81,12 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None or str(value).strip() == "" else str(value)
 
 
-def _is_iso_date(text: str) -> bool:
+def is_iso_date(text: str) -> bool:
+    """A date written YYYY-MM-DD.
+
+    >>> is_iso_date("2026-02-16"), is_iso_date("16/02/2026")
+    (True, False)
+    """
     try:
         datetime.date.fromisoformat(text)
     except ValueError:
