@@ -29,11 +29,11 @@ import numpy as np
 from bot.safety import LEVELS, THRESHOLDS, RedFlag, SafetyChecker, ensure_head, match_phrases
 from bot.safety.classifier import load_examples
 from bot.safety.normalize import normalize
+from bot.safety.rules import RANK
 
 EVALS = Path(__file__).resolve().parent
 DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "gold.jsonl")
 BLIND_FILE = EVALS / "blind_redflags.jsonl"
-_RANK = {level: i for i, level in enumerate(LEVELS)}
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def run(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
 
 
 def _levels(flags: Sequence[RedFlag]) -> list[str]:
-    return sorted({f.level for f in flags}, key=_RANK.__getitem__)
+    return sorted({f.level for f in flags}, key=RANK.__getitem__)
 
 
 GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
