@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV) && TORCH_INDEX=$(TORCH_INDEX) $(PY) -m tools.install_torch && $(PY) -m pip install -q -e '.[dev]' && touch $(STAMP)
 
 ingest: $(STAMP)
-	$(PY) -m ingest
+	$(PY) -m ingest && $(PY) -m bot.safety train
 
 chat: $(STAMP)
 	$(PY) -m bot.app

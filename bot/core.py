@@ -1,9 +1,11 @@
 """The bot: holds the loaded index, model and safety checker, and answers one message.
 
-Order of work for every message: clean the text, embed it once, run the red-flag check on the
-whole message (before and independent of retrieval), then retrieve, choose quotes and lay out
-the reply. The escalation text is fixed first and nothing after it can remove it; if anything
-after the safety check fails, the reply still carries the escalation and the disclaimer.
+Order of work for every message: clean the text; start the red-flag check on the whole message
+(independent of retrieval, in a worker thread: its classifier pass runs on the second core
+while this thread embeds the question); embed once for retrieval; wait for the check; then
+retrieve, choose quotes and lay out the reply. The escalation text is fixed first and nothing
+after it can remove it; if anything after the safety check fails, the reply still carries the
+escalation and the disclaimer.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +32,7 @@ from bot.safety import (
     RedFlag,
     SafetyChecker,
     check_safely,
-    ensure_head,
+    ensure_model,
     needs_safety_net,
 )
 from bot.types import Reply
@@ -78,8 +81,8 @@ class Bot:
     """Answers questions from the articles. Build with `bot.load()`.
 
     `embedder` is the model that embeds queries (the adapted one unless MODEL_PATH says
-    otherwise); the red-flag checker reads the same message vector, so a classifier on those
-    vectors must be trained with `bot.embedder`.
+    otherwise); the red-flag checker has its own classifier and runs in `_safety`, a one-thread
+    pool, beside the query's embedding.
     """
 
     def __init__(self, settings: Settings, index: Index, embedder: Embedder,
@@ -90,6 +93,7 @@ class Bot:
         self.index = index
         self.embedder = embedder
         self.checker = checker
+        self._safety = ThreadPoolExecutor(max_workers=1, thread_name_prefix="red-flags")
         self.refuse_below = refuse_below
         self.refuse_unknown_below = refuse_unknown_below
         self.form_weight = form_weight
@@ -103,18 +107,16 @@ class Bot:
             embedder.name) else None
 
     # -- retrieval ------------------------------------------------------------------------------
-    def _vectors(self, question: str, query: str) -> tuple[np.ndarray, np.ndarray]:
-        """One batched model pass: the message itself, and the follow-up query if different."""
-        texts = [question] if query == question else [question, query]
-        vecs = self.embedder.encode(texts)
-        return vecs[0], vecs[-1]
+    def _query_vector(self, query: str) -> np.ndarray:
+        """One model pass: the retrieval query (the message, or a follow-up with its context)."""
+        return self.embedder.encode([query])[0]
 
     def retrieve(self, question: str, history: Sequence[str] = ()) -> list[Hit]:
         """Fused chunk hits for a message (used by the evals' "retrieved" field)."""
         question = clean_text(question)[:MAX_QUESTION_CHARS]
         history = [clean_text(h)[:MAX_QUESTION_CHARS] for h in history][-MAX_HISTORY:]
         query = retrieval_query(question, history)
-        _, query_vec = self._vectors(question, query)
+        query_vec = self._query_vector(query)
         return hybrid_search(self.index, query, query_vec, lexicon=self.use_lexicon)
 
     def _candidates(self, hits: Sequence[Hit], query_vec: np.ndarray) -> dict[int, float]:
@@ -211,6 +213,21 @@ class Bot:
         return not (unknown and best < self.refuse_unknown_below)
 
     # -- answering ------------------------------------------------------------------------------
+    def _check_later(self, message: str) -> Future[list[RedFlag]] | None:
+        try:
+            return self._safety.submit(check_safely, self.checker, message)
+        except Exception:  # a pool that cannot start a thread: check in this thread instead
+            return None
+
+    def _flags(self, pending: Future[list[RedFlag]] | None, message: str) -> list[RedFlag]:
+        """The check's result; `check_safely` never raises, so neither does this."""
+        if pending is None:
+            return check_safely(self.checker, message)
+        try:
+            return pending.result()
+        except Exception:
+            return check_safely(None, message)
+
     def answer(self, question: str, history: Sequence[str] = ()) -> Reply:
         t_start = time.perf_counter()
         timings: dict[str, float] = {}
@@ -222,20 +239,21 @@ class Bot:
         short = text[:MAX_QUESTION_CHARS]
         past = [clean_text(h)[:MAX_QUESTION_CHARS] for h in (history or ())][-MAX_HISTORY:]
 
-        # 1. embed once (shared by safety and retrieval); 2. red flags on the whole message.
+        # 1. red flags on the whole message, started first, beside 2. the query's embedding.
         t = time.perf_counter()
+        pending = self._check_later(raw)
         query = retrieval_query(short, past) if short else ""
-        message_vec = query_vec = None
+        query_vec = None
         embed_error = False
         if short:
             try:
-                message_vec, query_vec = self._vectors(short, query)
+                query_vec = self._query_vector(query)
             except Exception:
                 embed_error = True
         timings["embed"] = _ms(t)
         t = time.perf_counter()
-        flags = check_safely(self.checker, raw, message_vec)
-        timings["safety"] = _ms(t)
+        flags = self._flags(pending, raw)
+        timings["safety"] = _ms(t)  # the wait beyond the embedding
         escalations = _escalation_texts(flags)
         escalation = flags[0].level if flags else None
         safety_net = SAFETY_NET_TEXT if needs_safety_net(raw, flags) else ""
@@ -298,7 +316,7 @@ class Bot:
         but the whole message is checked for red flags, so escalation texts come first and the
         disclaimer last, as in every reply."""
         t_start = time.perf_counter()
-        flags = check_safely(self.checker, message, None)
+        flags = check_safely(self.checker, message)
         escalations = _escalation_texts(flags)
         body = self.TOO_LONG_TEXT.format(limit=self.settings.max_message_chars)
         text = "\n\n".join([*escalations, body, f"---\n\n*{DISCLAIMER}*"])
@@ -364,8 +382,7 @@ def load(index_dir: str | Path | None = None, *, settings: Settings | None = Non
         build(settings, embedder=embedder, progress=False)
         index = Index.load(settings.index_dir, expected, docs)
     try:
-        head = ensure_head(settings.index_dir, embedder.encode)
-        checker: SafetyChecker | None = SafetyChecker(embedder.encode, head)
+        checker: SafetyChecker | None = SafetyChecker(ensure_model(settings).proba)
     except Exception as exc:  # fail closed: every reply will escalate until this is fixed
         print(f"error: the red-flag checker could not start ({exc}); every reply will "
               "escalate", file=sys.stderr)

@@ -179,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if bot.checker is not None:
             from evals.tune_safety import table as safety_table
 
-            table = f"{table}\n\n{safety_table(bot.checker, bot.embedder.encode)}"
+            table = f"{table}\n\n{safety_table(bot.checker)}"
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "summary.md").write_text(table + "\n", encoding="utf-8")
         print(table.split("\n## ")[0])

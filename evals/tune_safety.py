@@ -20,13 +20,13 @@ import argparse
 import json
 import statistics
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from bot.safety import LEVELS, THRESHOLDS, RedFlag, SafetyChecker, ensure_head, match_phrases
+from bot.safety import LEVELS, THRESHOLDS, RedFlag, SafetyChecker, ensure_model, match_phrases
 from bot.safety.classifier import load_examples
 from bot.safety.normalize import normalize
 from bot.safety.rules import RANK
@@ -108,21 +108,18 @@ def score(items: Sequence[Item], predicted: Sequence[list[str]]) -> Scores:
     return Scores(n, recall, precision, fe, missed, over)
 
 
-def run(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
-        items: Sequence[Item]) -> tuple[list[list[str]], list[list[str]], list[list[str]],
-                                        list[float]]:
+def run(checker: SafetyChecker, items: Sequence[Item]
+        ) -> tuple[list[list[str]], list[list[str]], list[list[str]], list[float]]:
     """Levels found per item by both channels, the rules alone and the learned channel alone,
-    with the check time (ms) given the message vector, as the bot computes it."""
-    vecs = encode([it.text for it in items]) if items else np.zeros((0, checker.dim))
+    with the check time (ms, the classifier's pass included)."""
     both, rules, learned, ms = [], [], [], []
-    for it, vec in zip(items, vecs, strict=True):
+    for it in items:
         t = time.perf_counter()
-        flags = checker.check(it.text, vec)
+        flags = checker.check(it.text)
         ms.append((time.perf_counter() - t) * 1000)
         both.append(_levels(flags))
         rules.append(_levels(match_phrases(it.text)))
-        learned.append(_levels(checker.learned(normalize(it.text),
-                                               vec / np.linalg.norm(vec))))
+        learned.append(_levels(checker.learned(normalize(it.text))))
     return both, rules, learned, ms
 
 
@@ -130,22 +127,20 @@ def _levels(flags: Sequence[RedFlag]) -> list[str]:
     return sorted({f.level for f in flags}, key=RANK.__getitem__)
 
 
-GRID = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-# Each level may fire on at most this share of dev's benign messages: recall comes first (a
-# missed emergency is a disaster), but a banner on every third question would be ignored.
-BENIGN_BUDGET = 0.10
+GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# Each level may fire on at most this share of dev's benign messages (the safety issue's target
+# for all levels together): recall comes first (a missed emergency is a disaster), but a banner
+# on every third question would be ignored.
+BENIGN_BUDGET = 0.05
 
 
-def sweep(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
-          items: Sequence[Item]) -> dict[str, float]:
+def sweep(checker: SafetyChecker, items: Sequence[Item]) -> dict[str, float]:
     """Both channels on dev, per level and learned-channel threshold: recall, and the share of
     benign messages that level fires on. Returns the thresholds the rule picks: per level, the
     best recall among thresholds that fire on at most `BENIGN_BUDGET` of benign messages, and of
     those the highest threshold."""
-    vecs = encode([it.text for it in items])
     rules = [{f.level for f in match_phrases(it.text)} for it in items]
-    best = [checker.scores(normalize(it.text), v / np.linalg.norm(v))
-            for it, v in zip(items, vecs, strict=True)]
+    best = [checker.scores(normalize(it.text)) for it in items]
     print("both channels on dev, by the learned channel's threshold: recall / benign fired")
     chosen = {}
     for lv in LEVELS:
@@ -166,15 +161,14 @@ def sweep(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
     return chosen
 
 
-def table(checker: SafetyChecker, encode: Callable[[list[str]], np.ndarray],
-          names: Sequence[str] = ("training", "dev", "blind")) -> str:
+def table(checker: SafetyChecker, names: Sequence[str] = ("training", "dev", "blind")) -> str:
     """Markdown: recall and precision per level and the benign false-escalation rate, for each
     set side by side (what `make eval` prints under the answer sets)."""
     all_sets = sets()
     scores = {}
     for name in names:
         if all_sets.get(name):
-            both, _, _, _ = run(checker, encode, all_sets[name])
+            both, _, _, _ = run(checker, all_sets[name])
             scores[name] = score(all_sets[name], both)
     head = " | ".join(f"{n} (n)" for n in scores)
     rows = [f"| Red flags: rules + learned channel | {head} |",
@@ -198,12 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", choices=["training", "dev", "blind"], action="append",
                         default=[], help="list the missed and over-escalated items of a set")
     args = parser.parse_args(argv)
-    from ingest.embed import load_embedder
     from ingest.settings import Settings
 
-    settings = Settings.from_env()
-    embedder = load_embedder(settings)
-    checker = SafetyChecker(embedder.encode, ensure_head(settings.index_dir, embedder.encode))
+    checker = SafetyChecker(ensure_model(Settings.from_env()).proba)
     print(f"thresholds {THRESHOLDS}")
     for name, items in sets().items():
         if name == "blind" and args.no_blind:
@@ -211,11 +202,11 @@ def main(argv: list[str] | None = None) -> int:
         if not items:
             print(f"\n{name}: no items")
             continue
-        both, rules, learned, ms = run(checker, embedder.encode, items)
+        both, rules, learned, ms = run(checker, items)
         print(f"\n{name}: {len(items)} messages")
         for label, pred in (("rules", rules), ("learned", learned), ("both", both)):
             print(f"  {label:8} {score(items, pred).line()}")
-        print(f"  check time given the message vector: median {statistics.median(ms):.2f} ms, "
+        print(f"  check time: median {statistics.median(ms):.2f} ms, "
               f"p95 {float(np.percentile(ms, 95)):.2f} ms")
         if name in args.show:
             s = score(items, both)
@@ -224,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             for it, p in s.over:
                 print(f"    OVER   got {p!s:24} {it.id} {it.text[:150]!r}")
     if args.sweep:
-        sweep(checker, embedder.encode, sets()["dev"])
+        sweep(checker, sets()["dev"])
     return 0
 
 

@@ -33,7 +33,7 @@ import shutil
 import tempfile
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -331,8 +331,10 @@ def resolve(settings: Settings, adapt: AdaptSettings | None = None,
     return dataclasses.replace(settings, model_path=found) if found else settings
 
 
-def _copy_model(source: Path, target: Path) -> None:
-    """Copy an adapted model directory into place atomically (hard links where possible)."""
+def copy_model(source: Path, target: Path,
+               complete: Callable[[Path], bool] | None = None) -> None:
+    """Copy a model directory into place atomically (hard links where possible), unless
+    `target` is already `complete` (default: an adapted model)."""
     import os
 
     def link_or_copy(src: str, dst: str) -> object:
@@ -342,7 +344,8 @@ def _copy_model(source: Path, target: Path) -> None:
         except OSError:
             return shutil.copy2(src, dst)
 
-    if is_adapted(target):
+    complete = complete or is_adapted
+    if complete(target):
         return
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".copy-"))
@@ -350,7 +353,7 @@ def _copy_model(source: Path, target: Path) -> None:
         shutil.copytree(source, tmp / "m", copy_function=link_or_copy)
         (tmp / "m").rename(target)
     except OSError:
-        if not is_adapted(target):
+        if not complete(target):
             raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -378,10 +381,10 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
     pairs, key, target = _plan(settings, adapt, train_file)
     shared = Path(settings.cache_dir) / ADAPTED / target.name
     if not force and not is_adapted(target) and is_adapted(shared):
-        _copy_model(shared, target)  # trained before on this machine for this very key
+        copy_model(shared, target)  # trained before on this machine for this very key
     if is_adapted(target) and not force:
         if not is_adapted(shared):
-            _copy_model(target, shared)
+            copy_model(target, shared)
         return (dataclasses.replace(settings, model_path=target),
                 AdaptReport(False, time.perf_counter() - t0, len(pairs), target, key))
     # The pairs include the articles' own FAQ headings, so adding an article changes the key.
@@ -420,7 +423,7 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     with contextlib.suppress(OSError):  # the cache is a convenience; the index has its copy
-        _copy_model(target, shared)  # another index directory with the same key reuses it
+        copy_model(target, shared)  # another index directory with the same key reuses it
     for old in target.parent.iterdir():  # earlier keys: superseded, about 90 MB each
         if old != target and not old.name.startswith("."):
             shutil.rmtree(old, ignore_errors=True)

@@ -237,7 +237,7 @@ def test_safety_check_that_cannot_run_escalates(bot) -> None:
     from bot.safety import FAIL_CLOSED_TEXT
 
     class Broken:
-        def check(self, message, message_vec=None):
+        def check(self, message):
             raise RuntimeError("exemplars missing")
 
     for checker in (None, Broken()):

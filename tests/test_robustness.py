@@ -84,9 +84,9 @@ def test_any_text_gets_a_reply_with_the_disclaimer_and_a_safety_check(
     seen: list[str] = []
     real = core.check_safely
 
-    def spy(checker, text, vec=None):
+    def spy(checker, text):
         seen.append(text)
-        return real(checker, text, vec)
+        return real(checker, text)
 
     monkeypatch.setattr(core, "check_safely", spy)
     reply = bot.answer(message, history)

@@ -3,8 +3,9 @@ lexicons, scope (negation, time, person, knowledge questions, idioms), the learn
 safety-netting, and failing closed.
 
 Rule and scope tests are pure. Tests marked slow use the real packaged model (the session
-`embedder` fixture) and the real training data; the only fake is an encoder that crashes and a
-head that always says benign, which the real ones cannot be made to do.
+`settings` fixture's index directory) and the real training data; the only fakes are a
+classifier that crashes or returns garbage and one that always says benign, which the real one
+cannot be made to do.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import doctest
 import importlib
+import json
 import re
-import statistics
 import time
 
 import numpy as np
@@ -31,7 +32,6 @@ from bot.safety import (
     RULES,
     SAFETY_NET_TEXT,
     SafetyChecker,
-    SafetyHead,
     check_safely,
     lexicon,
     match_phrases,
@@ -42,11 +42,14 @@ from bot.safety.checker import COVER_CHARS, MAX_UNITS
 from bot.safety.classifier import (
     CLASSES,
     DATA_DIR,
-    HEAD_FILE,
-    build_head,
-    ensure_head,
-    fingerprint,
+    FOLDER,
+    TrainSettings,
+    ensure_model,
+    is_trained,
     load_examples,
+    model_key,
+    train,
+    training_files,
 )
 from evals.tune_safety import run, score, sets
 
@@ -465,8 +468,8 @@ def test_the_safety_net_is_for_the_writers_own_current_symptoms(message, net) ->
 # -- fail closed -----------------------------------------------------------------------------
 
 
-class CrashingEncoder:
-    """Gives unit vectors, then fails like a broken model would."""
+class CrashingClassifier:
+    """Gives "benign" probabilities, then fails like a broken model would."""
 
     def __init__(self, crash_after: int = 0) -> None:
         self.calls = 0
@@ -476,33 +479,32 @@ class CrashingEncoder:
         self.calls += 1
         if self.calls > self.crash_after:
             raise RuntimeError("model crashed")
-        rng = np.random.default_rng(0)
-        vecs = rng.normal(size=(len(texts), 8)).astype(np.float32)
-        return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
+        return benign(texts)
 
 
-# A head that always says "benign": only the rules can fire beside it.
-BENIGN_HEAD = SafetyHead(np.zeros((4, 8), np.float32), np.array([9, 0, 0, 0], np.float32), "")
+def benign(texts: list[str]) -> np.ndarray:
+    """A classifier that always says "benign": only the rules can fire beside it."""
+    return np.tile(np.array([1.0, 0.0, 0.0, 0.0], np.float32), (len(texts), 1))
 
 
 def test_check_safely_fails_closed() -> None:
     assert check_safely(None, "can MS cause sciatica?") == [CHECK_FAILED]
-    checker = SafetyChecker(CrashingEncoder(), BENIGN_HEAD)
-    # A long message must be split and embedded: the encoder crashes, the reply escalates.
-    long = "My back aches when I sit. " * 40 + "I feel numb."
-    assert check_safely(checker, long) == [CHECK_FAILED]
-    # A vector that is not one: wrong size, or not finite.
-    assert check_safely(checker, "hello", np.ones(5, np.float32)) == [CHECK_FAILED]
-    assert check_safely(checker, "hello", np.full(8, np.nan, np.float32)) == [CHECK_FAILED]
+    checker = SafetyChecker(CrashingClassifier())
+    # A message with a cue is read by the classifier: it crashes, the reply escalates.
+    assert check_safely(checker, "My back aches when I sit. " * 40 + "I feel numb.") == [
+        CHECK_FAILED]
+    # What the classifier returns must be probabilities, one row per text.
+    for bad in (lambda t: np.ones((len(t), 3)), lambda t: np.full((len(t), 4), np.nan),
+                lambda t: np.ones((len(t) + 1, 4))):
+        assert check_safely(SafetyChecker(bad), "my back hurts") == [CHECK_FAILED]
     assert check_safely(checker, None) == [CHECK_FAILED]  # type: ignore[arg-type]
-    # A usable vector on a one-sentence message needs no model pass: the check runs.
-    vec = np.eye(8, dtype=np.float32)[0]
-    assert check_safely(checker, "can MS cause sciatica?", vec) == []
-    assert check_safely(checker, "I can't pee", vec)[0].rule == "cannot-pee"
+    # A message with no cue costs no pass, so the broken classifier is never called.
+    assert check_safely(checker, "is MS inherited?") == []
+    assert check_safely(SafetyChecker(benign), "I can't pee")[0].rule == "cannot-pee"
 
 
 def test_a_message_too_long_to_check_in_time_escalates_with_the_fail_closed_text() -> None:
-    checker = SafetyChecker(CrashingEncoder(crash_after=99), BENIGN_HEAD)
+    checker = SafetyChecker(CrashingClassifier(crash_after=99))
     message = "what helps spasticity? " * (MAX_CHECK_CHARS // 20)
     assert len(message) > MAX_CHECK_CHARS
     t = time.perf_counter()
@@ -512,32 +514,34 @@ def test_a_message_too_long_to_check_in_time_escalates_with_the_fail_closed_text
 
 def test_a_checker_with_bad_thresholds_is_refused() -> None:
     with pytest.raises(ValueError, match="thresholds must name exactly"):
-        SafetyChecker(CrashingEncoder(), BENIGN_HEAD, thresholds={"emergency": 0.5})
+        SafetyChecker(benign, thresholds={"emergency": 0.5})
 
 
 # -- the learned channel (real model, real training data) ------------------------------------
 
 
 @pytest.fixture(scope="module")
-def head(embedder, tmp_path_factory):
-    return ensure_head(tmp_path_factory.mktemp("head"), embedder.encode, quiet=True)
+def model(settings):
+    """The classifier for the current data, in the session's index directory (copied from the
+    shared cache when `make ingest` or an earlier run trained it, else trained once here)."""
+    return ensure_model(settings, quiet=True)
 
 
 @pytest.fixture(scope="module")
-def counted(embedder, head) -> tuple[SafetyChecker, list[int]]:
-    """A checker on the real model whose encoder calls are counted."""
+def counted(model) -> tuple[SafetyChecker, list[int]]:
+    """A checker on the real classifier whose passes are counted."""
     counter = [0]
 
-    def encode(texts: list[str]) -> np.ndarray:
+    def proba(texts: list[str]) -> np.ndarray:
         counter[0] += 1
-        return embedder.encode(texts)
+        return model.proba(texts)
 
-    return SafetyChecker(encode, head), counter
+    return SafetyChecker(proba), counter
 
 
 def test_training_data_is_labelled_and_kept_apart_from_dev_and_blind() -> None:
     examples = load_examples()
-    assert len(examples) >= 1400
+    assert len(examples) >= 2100
     assert {ex.level for ex in examples} == set(CLASSES)
     train = {ex.text.strip().lower() for ex in examples}
     s = sets()
@@ -546,83 +550,107 @@ def test_training_data_is_labelled_and_kept_apart_from_dev_and_blind() -> None:
         assert overlap == [], (name, overlap[:5])
 
 
+def test_the_classifier_is_keyed_by_base_model_data_and_settings() -> None:
+    examples = load_examples()
+    key = model_key("digest", examples, TrainSettings())
+    assert key == model_key("digest", list(examples), TrainSettings())
+    assert len({key, model_key("other", examples, TrainSettings()),
+                model_key("digest", examples[:-1], TrainSettings()),
+                model_key("digest", examples, TrainSettings(epochs=2))}) == 4
+    assert DATA_DIR.is_dir() and len(training_files()) >= 3
+
+
 @pytest.mark.slow
-def test_the_head_is_cached_by_model_and_data_and_training_is_deterministic(
-        embedder, tmp_path) -> None:
-    few = load_examples()[:200]
-    a = build_head(embedder.encode, few)
-    b = build_head(embedder.encode, few)
-    assert a.key == b.key and np.array_equal(a.weight, b.weight)
-    c = build_head(embedder.encode, few[:150])
-    assert c.key != a.key
-    assert len(fingerprint(embedder.encode)) == 16
-    first = ensure_head(tmp_path, embedder.encode, quiet=True)
-    mtime = (tmp_path / HEAD_FILE).stat().st_mtime_ns
-    again = ensure_head(tmp_path, embedder.encode, quiet=True)
-    assert again.key == first.key and (tmp_path / HEAD_FILE).stat().st_mtime_ns == mtime
-    assert DATA_DIR.is_dir()
+def test_the_classifier_is_trained_once_and_found_again(settings, model, tmp_path) -> None:
+    target = settings.index_dir / FOLDER / model.key
+    assert is_trained(target)
+    record = json.loads((target / "safety.json").read_text("utf-8"))
+    assert record["key"] == model.key and record["settings"] == dataclasses.asdict(
+        TrainSettings())
+    # A fresh index directory on the same machine takes the shared copy: no training.
+    fresh = dataclasses.replace(settings, index_dir=tmp_path / "index")
+    t = time.perf_counter()
+    again = ensure_model(fresh, quiet=True)
+    assert again.key == model.key and time.perf_counter() - t < 30
+    texts = ["I can't pee since last night", "what is spasticity?"]
+    assert np.allclose(again.proba(texts), model.proba(texts), atol=1e-5)
+    assert np.allclose(model.proba(texts).sum(axis=1), 1.0, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_training_is_deterministic(tmp_path, settings) -> None:
+    from ingest.embed import extract_packaged_model
+
+    few = load_examples()[:48]
+    tiny = TrainSettings(epochs=1)
+    base = extract_packaged_model(settings.cache_dir)
+    logs = [train(base, few, tiny, tmp_path / name, progress=False) for name in ("a", "b")]
+    assert logs[0] == logs[1]
+    with np.load(tmp_path / "a" / "head.npz") as a, np.load(tmp_path / "b" / "head.npz") as b:
+        assert np.array_equal(a["weight"], b["weight"])
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("message", "level", "rule"), RED_FLAGS)
-def test_check_escalates_to_the_right_level(counted, embedder, message, level, rule) -> None:
+def test_check_escalates_to_the_right_level(counted, message, level, rule) -> None:
     checker, _ = counted
-    flags = checker.check(message, embedder.encode([message])[0])
+    flags = checker.check(message)
     # one flag per level: a rule of that level found it (the learned channel may add others)
     found = {f.level: f.rule for f in flags}
     assert found.get(level) in CATALOGUE
 
 
 @pytest.mark.slow
-def test_the_learned_channel_catches_wording_no_rule_knows(counted, embedder) -> None:
+def test_the_learned_channel_catches_wording_no_rule_knows(counted) -> None:
     checker, _ = counted
     for message, level in [("I've written letters to my kids in case I'm not here", "crisis"),
                            ("my feet keep slapping down and I'm tripping over nothing since "
                             "this morning, both sides", "emergency")]:
         assert match_phrases(message) == []
-        flags = checker.check(message, embedder.encode([message])[0])
+        flags = checker.check(message)
         assert [f.level for f in flags][:1] == [level], message
         assert flags[0].rule == f"learned:{level}"
 
 
 @pytest.mark.slow
-def test_the_learned_channel_never_lowers_what_a_rule_found(embedder) -> None:
-    checker = SafetyChecker(embedder.encode, BENIGN_HEAD_384)
-    message = "I can't pee since last night"
-    assert checker.check(message, embedder.encode([message])[0])[0].rule == "cannot-pee"
+def test_the_learned_channel_reads_negation_and_time(counted) -> None:
+    """What the linear head over the retrieval vector got wrong: these share words with red
+    flags, and the fine-tuned classifier reads who, when and whether."""
+    checker, _ = counted
+    for message in ("no numbness in the saddle area, my bladder and bowels are normal, just a "
+                    "grumbling lower back", "I can pee fine, it's just my lower back that hurts",
+                    "I had a fever last month but I'm fine now, my back is stiff"):
+        assert checker.check(message) == [], message
 
 
-BENIGN_HEAD_384 = SafetyHead(np.zeros((4, 384), np.float32), np.array([9, 0, 0, 0], np.float32),
-                             "")
+def test_the_learned_channel_never_lowers_what_a_rule_found() -> None:
+    checker = SafetyChecker(benign)
+    assert checker.check("I can't pee since last night")[0].rule == "cannot-pee"
 
 
 @pytest.mark.slow
-def test_knowledge_questions_are_vetoed_for_the_learned_channel(counted, embedder) -> None:
+def test_knowledge_questions_are_vetoed_for_the_learned_channel(counted) -> None:
     checker, _ = counted
     for message in ("what are the warning signs of cauda equina?",
                     "what does a stroke look like?", "how do I know if I'm having a relapse?"):
-        assert checker.check(message, embedder.encode([message])[0]) == [], message
+        assert checker.check(message) == [], message
 
 
 @pytest.mark.slow
-def test_short_messages_cost_no_extra_model_pass(counted, embedder) -> None:
+def test_a_message_costs_at_most_one_classifier_pass(counted) -> None:
     checker, counter = counted
-    for message in ("what helps spasticity?", "I can't pee", "can MS cause sciatica?"):
-        vec = embedder.encode([message])[0]
+    for message in ("what helps spasticity?", "I can't pee", "My back aches. " * 30 +
+                    "Since this morning I can't feel my legs."):
         before = counter[0]
-        checker.check(message, vec)
-        assert counter[0] == before
-    message, vec = "what helps spasticity?", embedder.encode(["what helps spasticity?"])[0]
-    times = []
-    for _ in range(200):
-        t = time.perf_counter()
-        checker.check(message, vec)
-        times.append(time.perf_counter() - t)
-    assert statistics.median(times) < 0.002  # one model pass takes ~12 ms
+        checker.check(message)
+        assert counter[0] == before + 1
+    before = counter[0]
+    checker.check("is MS inherited?")  # no cue: nothing for the classifier to read
+    assert counter[0] == before
 
 
 @pytest.mark.slow
-def test_a_red_flag_buried_in_a_long_message_is_found(counted, embedder) -> None:
+def test_a_red_flag_buried_in_a_long_message_is_found(counted) -> None:
     checker, counter = counted
     filler = "My back aches after gardening and I take my baclofen at night. "
     for tail, level in [(" Since this morning I can't pee.", "emergency"),
@@ -630,12 +658,11 @@ def test_a_red_flag_buried_in_a_long_message_is_found(counted, embedder) -> None
         repeats, pad = divmod(100_000 - len(tail), len(filler))
         message = filler * repeats + " " * pad + tail
         assert len(message) == 100_000
-        vec = embedder.encode([message[:2000]])[0]  # what the bot embeds for retrieval
         before = counter[0]
-        flags = checker.check(message, vec)
+        flags = checker.check(message)
         assert flags[0].level == level  # the most severe level comes first
         assert counter[0] <= before + 1  # the long tail: one batch of at most MAX_UNITS
-    assert MAX_UNITS == 16 and COVER_CHARS == 800
+    assert MAX_UNITS == 16 and COVER_CHARS == 500
 
 
 @pytest.mark.slow
@@ -647,12 +674,12 @@ def test_weird_input_never_fails_the_check(counted, message) -> None:
 
 
 @pytest.mark.slow
-def test_dev_recall_and_false_escalation_hold(counted, embedder) -> None:
+def test_dev_recall_and_false_escalation_hold(counted) -> None:
     """The figures the README states for dev; the blind set is reported, never asserted on
     item by item."""
     checker, _ = counted
     items = sets()["dev"]
-    both, _, _, _ = run(checker, embedder.encode, items)
+    both, _, _, _ = run(checker, items)
     s = score(items, both)
     assert s.recall["emergency"] >= DEV_FLOOR["emergency"]
     assert s.recall["crisis"] >= DEV_FLOOR["crisis"]

@@ -21,7 +21,7 @@ from bot.safety.checker import (
     needs_safety_net,
     units,
 )
-from bot.safety.classifier import SafetyHead, ensure_head
+from bot.safety.classifier import SafetyModel, ensure_model
 from bot.safety.normalize import normalize
 from bot.safety.rules import CHECK_FAILED, RedFlag
 from bot.safety.texts import (
@@ -35,6 +35,6 @@ from bot.types import LEVELS
 __all__ = [
     "CATALOGUE", "CHECK_FAILED", "DISCLAIMER", "ESCALATION_TEXT", "FAIL_CLOSED_TEXT", "LEVELS",
     "MAX_CHECK_CHARS", "RULES", "SAFETY_NET_TEXT", "THRESHOLDS", "RedFlag", "SafetyChecker",
-    "SafetyHead", "check_safely", "ensure_head", "match_phrases", "needs_safety_net",
+    "SafetyModel", "check_safely", "ensure_model", "match_phrases", "needs_safety_net",
     "normalize", "units",
 ]

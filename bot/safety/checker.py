@@ -4,13 +4,12 @@ Every user message is checked here before retrieval and independently of it:
 
 1. **Concept rules** (`bot.safety.rules` over `bot.safety.catalogue`) on the whole normalized
    message. What a rule finds stands: nothing below can lower it.
-2. **The learned channel** (`bot.safety.classifier`) on the message vector the bot already
-   computed. It may only add a level the rules did not find, and it is vetoed (below crisis)
-   on a sentence that is a knowledge question or tells of a past, resolved event — the scope
-   the rules use too; it reads only sentences that mention a catalogue concept. A message of
-   several sentences whose whole vector comes near a threshold (`PROBE`), or that is longer
-   than one vector covers, is split and its sentences with a cue are embedded in one batch
-   (at most `MAX_UNITS`), so a red flag buried in a long rambling message still shows.
+2. **The learned channel** (`bot.safety.classifier`, a fine-tuned classifier with its own model
+   pass) on the message and on each of its sentences that mentions a catalogue concept (at most
+   `MAX_UNITS`, in one batch), so a red flag buried in a long rambling message still shows. It
+   may only add a level the rules did not find, and it is vetoed (below crisis) on a sentence
+   that is a knowledge question or tells of a past, resolved event — the scope the rules use
+   too. A message with no such sentence (a recipe, a question about heredity) costs no pass.
 
 `check_safely` never raises: any failure, or no checker, escalates (fail closed). A message
 longer than `MAX_CHECK_CHARS` is not read in full in time, so it escalates with the
@@ -22,25 +21,23 @@ Not here: the fixed texts (`bot.safety.texts`); how the reply is laid out (`bot.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.safety import lexicon, scope
 from bot.safety.catalogue import RULES
-from bot.safety.classifier import SafetyHead
+from bot.safety.classifier import CLASSES, Proba
 from bot.safety.normalize import normalize
 from bot.safety.rules import CHECK_FAILED, RANK, RedFlag, match
 from bot.types import LEVELS
 
 # P(level) at which the learned channel fires, per level. Chosen on the dev set by `python -m
-# evals.tune_safety --no-blind --sweep` for the adapted model: per level, the best recall among
-# thresholds that fire on at most 10% of dev's benign messages, and of those the highest.
-THRESHOLDS: dict[str, float] = {"emergency": 0.5, "crisis": 0.4, "urgent": 0.5}
-# A multi-sentence message is split when its whole vector gives some level at least this.
-PROBE = 0.15
-COVER_CHARS = 800  # message_vec is taken to cover this much (the model reads 256 word pieces)
+# evals.tune_safety --no-blind --sweep`: per level, the best recall among thresholds that fire
+# on at most BENIGN_BUDGET of dev's benign messages, and of those the highest.
+THRESHOLDS: dict[str, float] = {"emergency": 0.4, "crisis": 0.3, "urgent": 0.6}
+COVER_CHARS = 500  # the whole message is read as one text up to this (128 word pieces)
 MAX_UNITS = 16  # sentences embedded at most, per message
 MAX_UNIT_CHARS = 400
 # The rules read about 1.5 µs per character (1 MB took 1.5 s on the machine in the README):
@@ -95,87 +92,62 @@ def _eligible(unit: Unit, level: str) -> bool:
 
 
 class SafetyChecker:
-    """Concept rules plus the learned head. Holds the head and the encoder it was trained for."""
+    """Concept rules plus the learned classifier (`proba`: texts -> P(class) rows, columns in
+    `bot.safety.classifier.CLASSES`; a `SafetyModel.proba`)."""
 
-    def __init__(self, encode: Callable[[list[str]], np.ndarray], head: SafetyHead,
-                 thresholds: Mapping[str, float] | None = None) -> None:
+    def __init__(self, proba: Proba, thresholds: Mapping[str, float] | None = None) -> None:
         self.thresholds = dict(THRESHOLDS if thresholds is None else thresholds)
         if set(self.thresholds) != set(LEVELS):
             raise ValueError(
                 f"thresholds must name exactly {LEVELS}, got {sorted(self.thresholds)}")
-        self._encode = encode
-        self.head = head
-        self.dim = int(head.weight.shape[1])
+        self._proba = proba
 
-    # -- vectors ---------------------------------------------------------------------------------
-    def _vector(self, vec: np.ndarray) -> np.ndarray:
-        v = np.asarray(vec, dtype=np.float32).reshape(-1)
-        norm = float(np.linalg.norm(v)) if v.shape == (self.dim,) else 0.0
-        if not np.isfinite(norm) or norm == 0.0:
-            raise ValueError(f"message_vec must be a finite nonzero {self.dim}-d vector")
-        return v / norm
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        vecs = np.asarray(self._encode(list(texts)), dtype=np.float32)
-        if vecs.shape != (len(texts), self.dim) or not np.isfinite(vecs).all():
-            raise ValueError(f"encode returned {vecs.shape} for {len(texts)} texts")
-        return vecs
+    def _level_proba(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        p = np.asarray(self._proba(list(texts)), dtype=np.float64)
+        if p.shape != (len(texts), len(CLASSES)) or not np.isfinite(p).all():
+            raise ValueError(f"the classifier returned {p.shape} for {len(texts)} texts")
+        return {level: p[:, CLASSES.index(level)] for level in LEVELS}
 
     # -- the learned channel ----------------------------------------------------------------------
-    def scores(self, text: str, message_vec: np.ndarray | None,
-               levels: Sequence[str] = LEVELS) -> dict[str, tuple[float, str]]:
-        """Per level, the head's highest probability over what may fire for it: the whole
-        message (if some sentence is eligible) and, for a message of several sentences whose
-        whole vector gives some level at least `PROBE`, one longer than one vector covers or
-        one given without a vector, each eligible sentence with a cue (one batched pass)."""
-        # The head was trained on messages about bodies, symptoms and intentions; on anything
-        # else (a recipe, a question about heredity) its probabilities mean nothing, so it
-        # reads only sentences with a cue of that kind (`_CUE`).
-        every = units(scope.strip_idioms(text))
-        cands = [u for u in every if _CUE.search(u.text)]
+    def scores(self, text: str, levels: Sequence[str] = LEVELS) -> dict[str, tuple[float, str]]:
+        """Per level, the classifier's highest probability over what may fire for it: the
+        whole normalized message (when it is short enough to read as one text and some sentence
+        is eligible) and each eligible sentence with a cue, in one batched pass."""
+        # The classifier was trained on messages about bodies, symptoms and intentions; on
+        # anything else its probabilities mean nothing, so it reads only sentences with a cue
+        # of that kind (`_CUE`).
+        cands = [u for u in units(scope.strip_idioms(text)) if _CUE.search(u.text)]
         best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
             return best
-        covered = len(text) <= COVER_CHARS
-        split = True  # no usable vector of the whole: embed the sentences
-        if message_vec is not None and covered:
-            p = self.head.level_proba(message_vec[None, :])
-            for level in levels:
-                if level == "crisis" or any(_eligible(u, level) for u in cands):
-                    best[level] = (float(p[level][0]), text[:200])
-            split = len(every) > 1 and any(p[lv][0] >= PROBE for lv in levels)
-        if split:
-            keep = cands
-            if len(keep) > MAX_UNITS:
-                keep = keep[: MAX_UNITS // 2] + keep[-(MAX_UNITS // 2):]
-            if keep:
-                p = self.head.level_proba(self._embed([u.text for u in keep]))
-                for level in levels:
-                    for i, unit in enumerate(keep):
-                        if _eligible(unit, level) and p[level][i] > best[level][0]:
-                            best[level] = (float(p[level][i]), unit.text)
+        if len(cands) > MAX_UNITS:
+            cands = cands[: MAX_UNITS // 2] + cands[-(MAX_UNITS // 2):]
+        whole = len(text) <= COVER_CHARS and (len(cands) > 1 or cands[0].text != text)
+        texts = ([text] if whole else []) + [u.text for u in cands]
+        p = self._level_proba(texts)
+        for level in levels:
+            rows = [(i + whole, u) for i, u in enumerate(cands) if _eligible(u, level)]
+            if whole and (level == "crisis" or rows):
+                rows.append((0, None))
+            for row, unit in rows:
+                if p[level][row] > best[level][0]:
+                    best[level] = (float(p[level][row]), text[:200] if unit is None else unit.text)
         return best
 
-    def learned(self, text: str, message_vec: np.ndarray | None,
-                levels: Sequence[str] = LEVELS) -> list[RedFlag]:
-        """Levels (of `levels`) the head finds in a normalized message, after scope vetoes."""
-        found = self.scores(text, message_vec, levels)
+    def learned(self, text: str, levels: Sequence[str] = LEVELS) -> list[RedFlag]:
+        """Levels (of `levels`) the classifier finds in a normalized message, after vetoes."""
+        found = self.scores(text, levels)
         return [RedFlag(level, f"learned:{level}", found[level][1]) for level in LEVELS
                 if level in found and found[level][0] >= self.thresholds[level]]
 
     # -- the check -------------------------------------------------------------------------------
-    def check(self, message: str, message_vec: np.ndarray | None = None) -> list[RedFlag]:
+    def check(self, message: str) -> list[RedFlag]:
         """All red flags in the whole message, most severe first, at most one per level.
-
-        `message_vec`: the caller's normalized embedding of the (possibly cut) message, reused
-        so that a short message costs no extra model pass. May raise: use `check_safely`.
-        """
+        May raise: use `check_safely`."""
         if not isinstance(message, str):
             raise TypeError(f"message must be str, not {type(message).__name__}")
         if len(message) > MAX_CHECK_CHARS:
             return [CHECK_FAILED]
-        if message_vec is not None:
-            message_vec = self._vector(message_vec)  # a bad vector fails, even if unused
         text = normalize(message)
         found: dict[str, RedFlag] = {}
         for flag in match(text, RULES):
@@ -183,7 +155,7 @@ class SafetyChecker:
         # Emergency supersedes urgent ("go now" beats "see a doctor today"): no need to look.
         missing = [level for level in LEVELS if level not in found
                    and not (level == "urgent" and "emergency" in found)]
-        for flag in self.learned(text, message_vec, missing):
+        for flag in self.learned(text, missing):
             found.setdefault(flag.level, flag)
         return sorted(found.values(), key=lambda f: RANK[f.level])
 
@@ -197,13 +169,12 @@ def match_phrases(message: str) -> list[RedFlag]:
     return match(normalize(message), RULES)
 
 
-def check_safely(checker: SafetyChecker | None, message: str,
-                 message_vec: np.ndarray | None = None) -> list[RedFlag]:
+def check_safely(checker: SafetyChecker | None, message: str) -> list[RedFlag]:
     """`checker.check`, but never raises: any failure (or no checker) escalates to emergency."""
     if checker is None:
         return [CHECK_FAILED]
     try:
-        return checker.check(message, message_vec)
+        return checker.check(message)
     except Exception:
         return [CHECK_FAILED]
 

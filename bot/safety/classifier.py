@@ -1,51 +1,73 @@
-"""The learned channel: a softmax classifier over the sentence embedding the bot already
-computes for every message, trained on labelled patient messages.
+"""The learned channel: the packaged MiniLM fine-tuned as a red-flag classifier.
 
-Why a linear head and not a second fine-tuned model: the message is embedded once for
-retrieval anyway, so a 4 × 384 matrix product costs microseconds, while a second transformer
-pass would double the hot path. The head generalises over wording the concept rules never saw
-("my feet have gone floppy and I keep tripping"); the rules stay as the precise first channel,
-and the learned channel may only *add* a level the rules did not find (`bot.safety.checker`).
+A message goes through this model in its own pass, beside (not after) the retrieval pass: the
+bot runs the two at once on the machine's two cores (`bot.core`), so the second pass costs
+little wall time. It replaced a linear head over the retrieval vector, which could not tell
+"I can't feel my legs" from "no numbness in my legs": a frozen sentence embedding barely
+encodes negation, time or who is speaking, and fine-tuning the whole model does (on dev, at
+equal recall, false escalations fell from 0.161 to about half; `python -m evals.tune_safety`).
 
 Training data (in plain sight, `bot/safety/data/`): `redflag_tuning.jsonl`, the first
-release's 528 messages, and `redflag_train.jsonl`, messages written from the clinical sources
-by a writer who never read the rules. Labels: emergency, crisis, urgent or null (benign, many of
+release's 528 messages, and `redflag_train*.jsonl`, messages written from the clinical sources
+by writers who never read the rules. Labels: emergency, crisis, urgent or null (benign, many of
 them near misses: negations, past events, knowledge questions, idioms). The dev set that
 chooses thresholds (`evals/redflag_dev.jsonl`) and the blind set are never trained on.
 
-Deterministic: fixed seed, full-batch L-BFGS on CPU. Cached by key = sha256(model fingerprint,
-training data, settings, this file's training code version): `ensure_head` rebuilds only when
-one of them changes. The model fingerprint is the embedding of fixed probe texts, so any model
-(the packaged one, an adapted one, `MODEL_PATH`) gets its own head.
+Training: cross-entropy with class-balanced weights over a linear layer on the normalized,
+mean-pooled sentence vector, AdamW with linear warm-up and decay, seeded, deterministic on CPU
+(`TrainSettings`). The model starts from the packaged base model, never from the adapted
+retriever, so retraining the retriever leaves it alone. It is cached by key = sha256(base
+model digest, training data, settings, `TRAINING_VERSION`) in the index directory
+(`safety/<key>`), with a shared copy in MODEL_CACHE_DIR so a fresh index directory on the same
+machine never trains it again. Training takes about 4 CPU-minutes.
 
-Not here: when the head fires and what vetoes it (`bot.safety.checker`).
+Not here: when the model fires and what vetoes it (`bot.safety.checker`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
-import os
+import random
+import shutil
+import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from bot.types import LEVELS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-TRAINING_FILES = ("redflag_tuning.jsonl", "redflag_train.jsonl")
-CLASSES: tuple[str | None, ...] = (None, *LEVELS)  # column order of `SafetyHead.proba`
-SEED = 20261201
-L2 = 1e-3  # weight decay; chosen on evals/redflag_dev.jsonl by `python -m evals.tune_safety`
-MAX_ITER = 300
-TRAINING_VERSION = "1"  # bump when the training procedure changes
-HEAD_FILE = "safety/head.npz"  # inside the index directory; a rebuild carries it over
-FINGERPRINT_TEXTS = ("I can't feel my legs", "what is sciatica?", "the weather is nice today")
+TRAINING_GLOB = "redflag_*.jsonl"
+CLASSES: tuple[str | None, ...] = (None, *LEVELS)  # column order of `SafetyModel.proba`
+TRAINING_VERSION = "2"  # bump when the training procedure changes
+FOLDER = "safety"  # inside the index directory and inside MODEL_CACHE_DIR
+RECORD = "safety.json"
+HEAD = "head.npz"
 
-Encode = Callable[[list[str]], np.ndarray]
+Proba = Callable[[list[str]], np.ndarray]  # texts -> (n, len(CLASSES)) probabilities
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How the classifier is trained; part of its cache key. Chosen on evals/redflag_dev."""
+
+    seed: int = 20261201
+    epochs: int = 3
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup: float = 0.1  # share of the steps
+    scale: float = 20.0  # logits = scale * (W @ unit vector) + b
+    max_seq_length: int = 128  # word pieces; longer messages are read sentence by sentence
+    threads: int = 1
 
 
 @dataclass(frozen=True)
@@ -54,10 +76,14 @@ class Example:
     level: str | None
 
 
+def training_files() -> list[Path]:
+    return sorted(DATA_DIR.glob(TRAINING_GLOB))
+
+
 def load_examples(paths: Sequence[Path] | None = None) -> list[Example]:
     """Labelled messages, `{"text": ..., "level": ...}` per line; a missing file is skipped."""
     out = []
-    for path in paths if paths is not None else [DATA_DIR / f for f in TRAINING_FILES]:
+    for path in paths if paths is not None else training_files():
         if not path.exists():
             continue
         for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -70,104 +96,158 @@ def load_examples(paths: Sequence[Path] | None = None) -> list[Example]:
     return out
 
 
-@dataclass(frozen=True)
-class SafetyHead:
-    """Softmax over CLASSES: `proba(vecs)[i, j]` is P(class j | message i)."""
-
-    weight: np.ndarray  # (len(CLASSES), dim)
-    bias: np.ndarray  # (len(CLASSES),)
-    key: str
-
-    def proba(self, vecs: np.ndarray) -> np.ndarray:
-        logits = np.atleast_2d(vecs) @ self.weight.T + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        e = np.exp(logits)
-        return e / e.sum(axis=1, keepdims=True)
-
-    def level_proba(self, vecs: np.ndarray) -> dict[str, np.ndarray]:
-        p = self.proba(vecs)
-        return {level: p[:, CLASSES.index(level)] for level in LEVELS}
-
-    def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npz")
-        os.close(fd)
-        np.savez(tmp, weight=self.weight, bias=self.bias, key=np.array(self.key))
-        os.replace(tmp, path)
-
-    @classmethod
-    def load(cls, path: Path) -> SafetyHead:
-        with np.load(path) as data:
-            return cls(data["weight"].astype(np.float32), data["bias"].astype(np.float32),
-                       str(data["key"]))
-
-
-def train(vecs: np.ndarray, labels: Sequence[str | None], *, l2: float = L2,
-          seed: int = SEED, key: str = "") -> SafetyHead:
-    """Class-balanced multinomial logistic regression, full-batch L-BFGS, deterministic."""
-    import torch
-
-    torch.manual_seed(seed)
-    x = torch.as_tensor(np.asarray(vecs, dtype=np.float32))
-    y = torch.as_tensor([CLASSES.index(lv) for lv in labels])
-    counts = torch.bincount(y, minlength=len(CLASSES)).clamp(min=1).float()
-    class_weight = counts.sum() / (len(CLASSES) * counts)
-    w = torch.zeros(len(CLASSES), x.shape[1], requires_grad=True)
-    b = torch.zeros(len(CLASSES), requires_grad=True)
-    opt = torch.optim.LBFGS([w, b], lr=1.0, max_iter=MAX_ITER, line_search_fn="strong_wolfe")
-    loss_fn = torch.nn.CrossEntropyLoss(weight=class_weight)
-
-    def closure() -> torch.Tensor:
-        opt.zero_grad()
-        loss = loss_fn(x @ w.T + b, y) + l2 * (w * w).sum()
-        loss.backward()
-        return loss
-
-    opt.step(closure)
-    return SafetyHead(w.detach().numpy().astype(np.float32), b.detach().numpy().astype(np.float32),
-                      key)
-
-
-def fingerprint(encode: Encode) -> str:
-    """Identifies the embedding model by what it does: the vectors of fixed probe texts."""
-    vecs = np.round(np.asarray(encode(list(FINGERPRINT_TEXTS)), dtype=np.float64), 4)
-    return hashlib.sha256(vecs.tobytes()).hexdigest()[:16]
-
-
-def head_key(model_fingerprint: str, examples: Sequence[Example], l2: float = L2) -> str:
+def model_key(base_digest: str, examples: Sequence[Example], train: TrainSettings) -> str:
     h = hashlib.sha256()
-    h.update(json.dumps([model_fingerprint, TRAINING_VERSION, SEED, l2, MAX_ITER]).encode())
+    h.update(json.dumps([base_digest, TRAINING_VERSION, dataclasses.asdict(train)]).encode())
     for ex in examples:
         h.update(json.dumps([ex.text, ex.level]).encode())
     return h.hexdigest()[:16]
 
 
-def build_head(encode: Encode, examples: Sequence[Example] | None = None,
-               l2: float = L2) -> SafetyHead:
-    """Embed the training messages with `encode` and fit the head."""
+class SafetyModel:
+    """The fine-tuned encoder and its linear head: `proba(texts)[i, j]` is P(CLASSES[j] | i)."""
+
+    def __init__(self, encoder: Any, weight: np.ndarray, bias: np.ndarray, key: str) -> None:
+        self.encoder = encoder  # a SentenceTransformer
+        self.weight = np.asarray(weight, dtype=np.float32)  # (len(CLASSES), dim), scale folded in
+        self.bias = np.asarray(bias, dtype=np.float32)
+        self.key = key
+
+    def proba(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, len(CLASSES)), np.float32)
+        vecs = self.encoder.encode(list(texts), batch_size=32, normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False)
+        logits = np.asarray(vecs, dtype=np.float32) @ self.weight.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        e = np.exp(logits)
+        return e / e.sum(axis=1, keepdims=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> SafetyModel:
+        from sentence_transformers import SentenceTransformer
+
+        record = json.loads((Path(folder) / RECORD).read_text(encoding="utf-8"))
+        with np.load(Path(folder) / HEAD) as data:
+            weight, bias = data["weight"], data["bias"]
+        encoder = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+        encoder.eval()
+        return cls(encoder, weight, bias, record["key"])
+
+
+def is_trained(folder: Path) -> bool:
+    return all((Path(folder) / name).is_file() for name in (RECORD, HEAD, "modules.json"))
+
+
+def train(base_dir: Path, examples: Sequence[Example], settings: TrainSettings, out_dir: Path,
+          progress: bool = True) -> dict[str, Any]:
+    """Fine-tune the model at `base_dir` as a classifier of `examples`; save it to `out_dir`
+    (a sentence-transformers folder plus `head.npz`). Returns the training log."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(settings.threads)
+    random.seed(settings.seed)
+    np.random.seed(settings.seed)
+    torch.manual_seed(settings.seed)
+    torch.use_deterministic_algorithms(True)
+    rng = random.Random(settings.seed)
+    model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
+    model.max_seq_length = settings.max_seq_length
+    dimension = getattr(model, "get_embedding_dimension",
+                        getattr(model, "get_sentence_embedding_dimension", None))  # v6 renamed it
+    head = torch.nn.Linear(dimension() or 384, len(CLASSES))
+    labels = torch.tensor([CLASSES.index(ex.level) for ex in examples])
+    counts = torch.bincount(labels, minlength=len(CLASSES)).clamp(min=1).float()
+    loss_fn = torch.nn.CrossEntropyLoss(weight=counts.sum() / (len(CLASSES) * counts))
+    params = [*model.parameters(), *head.parameters()]
+    optimizer = torch.optim.AdamW(params, lr=settings.learning_rate,
+                                  weight_decay=settings.weight_decay)
+    per_epoch = -(-len(examples) // settings.batch_size)
+    steps = settings.epochs * per_epoch
+    warm = max(1, int(steps * settings.warmup))
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
+    prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in v6
+    model.train()
+    losses, step = [], 0
+    for _ in range(settings.epochs):
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        total = 0.0
+        for at in range(0, len(order), settings.batch_size):
+            batch = order[at:at + settings.batch_size]
+            features = prepare([examples[i].text for i in batch])
+            vecs = torch.nn.functional.normalize(model(features)["sentence_embedding"], dim=-1)
+            loss = loss_fn(head(vecs * settings.scale), labels[batch])
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            schedule.step()
+            total += float(loss.detach()) * len(batch)
+            step += 1
+            if progress:
+                print(f"\rred-flag classifier: step {step}/{steps} loss "
+                      f"{float(loss.detach()):.3f}", end="", file=sys.stderr, flush=True)
+        losses.append(round(total / len(examples), 4))
+    if progress:
+        print(file=sys.stderr)
+    model.eval()
+    model.save(str(out_dir))
+    weight = head.weight.detach().numpy() * settings.scale
+    bias = head.bias.detach().numpy()
+    np.savez(Path(out_dir) / HEAD, weight=weight.astype(np.float32),
+             bias=bias.astype(np.float32))
+    return {"steps": steps, "epoch_loss": losses}
+
+
+def ensure_model(settings: Any, *, train_settings: TrainSettings | None = None,
+                 examples: Sequence[Example] | None = None, quiet: bool = False
+                 ) -> SafetyModel:
+    """The classifier for the current training data and settings: found by its key in the
+    index directory or the shared cache, otherwise trained (about 4 CPU-minutes) and saved in
+    both. `settings`: an `ingest.settings.Settings`."""
+    from ingest.adapt import copy_model
+    from ingest.embed import extract_packaged_model, packaged_model_zip
+
+    train_settings = train_settings or TrainSettings()
     examples = load_examples() if examples is None else list(examples)
     if not examples:
         raise ValueError(f"no training messages in {DATA_DIR}")
-    key = head_key(fingerprint(encode), examples, l2)
-    vecs = np.asarray(encode([ex.text for ex in examples]), dtype=np.float32)
-    return train(vecs, [ex.level for ex in examples], l2=l2, key=key)
-
-
-def ensure_head(index_dir: Path, encode: Encode, *, quiet: bool = False) -> SafetyHead:
-    """The head for this model and data: loaded from `index_dir` when its key matches,
-    otherwise trained (about half a minute on one core) and saved there."""
-    examples = load_examples()
-    key = head_key(fingerprint(encode), examples)
-    path = Path(index_dir) / HEAD_FILE
-    if path.exists():
-        try:
-            head = SafetyHead.load(path)
-            if head.key == key:
-                return head
-        except (OSError, ValueError, KeyError):
-            pass
+    key = model_key(packaged_model_zip()[1], examples, train_settings)
+    target = Path(settings.index_dir) / FOLDER / key
+    shared = Path(settings.cache_dir) / FOLDER / key
+    if not is_trained(target) and is_trained(shared):
+        copy_model(shared, target, is_trained)
+    if is_trained(target):
+        if not is_trained(shared):
+            with contextlib.suppress(OSError):
+                copy_model(target, shared, is_trained)
+        return SafetyModel.load(target)
     if not quiet:
-        print(f"training the red-flag classifier on {len(examples)} messages…", flush=True)
-    head = build_head(encode, examples)
-    head.save(path)
-    return head
+        print(f"training the red-flag classifier on {len(examples)} messages (about 4 "
+              "minutes, once)…", file=sys.stderr, flush=True)
+    t0 = time.perf_counter()
+    base = extract_packaged_model(settings.cache_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=".train-"))
+    try:
+        log = train(base, examples, train_settings, tmp, progress=not quiet)
+        record = {"key": key, "base_model": packaged_model_zip()[1],
+                  "examples": {str(c): sum(ex.level == c for ex in examples) for c in CLASSES},
+                  "settings": dataclasses.asdict(train_settings),
+                  "seconds": round(time.perf_counter() - t0, 1), **log}
+        (tmp / RECORD).write_text(json.dumps(record, indent=1), "utf-8")
+        tmp.chmod(0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for old in target.parent.iterdir():  # earlier keys: superseded, about 90 MB each
+        if old != target and not old.name.startswith(".") and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):  # the cache is a convenience; the index has its copy
+        copy_model(target, shared, is_trained)
+    return SafetyModel.load(target)
