@@ -66,6 +66,12 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def _timed_check(checker: SafetyChecker | None, message: str) -> tuple[list[RedFlag], float]:
+    t = time.perf_counter()
+    flags = check_safely(checker, message)
+    return flags, _ms(t)
+
+
 def clean_text(text: object) -> str:
     """Text safe to embed and search: no control characters or lone surrogates.
 
@@ -213,20 +219,22 @@ class Bot:
         return not (unknown and best < self.refuse_unknown_below)
 
     # -- answering ------------------------------------------------------------------------------
-    def _check_later(self, message: str) -> Future[list[RedFlag]] | None:
+    def _check_later(self, message: str) -> Future[tuple[list[RedFlag], float]] | None:
         try:
-            return self._safety.submit(check_safely, self.checker, message)
+            return self._safety.submit(_timed_check, self.checker, message)
         except Exception:  # a pool that cannot start a thread: check in this thread instead
             return None
 
-    def _flags(self, pending: Future[list[RedFlag]] | None, message: str) -> list[RedFlag]:
-        """The check's result; `check_safely` never raises, so neither does this."""
+    def _flags(self, pending: Future[tuple[list[RedFlag], float]] | None, message: str
+               ) -> tuple[list[RedFlag], float]:
+        """The check's result and its own duration (ms); `check_safely` never raises, so
+        neither does this."""
         if pending is None:
-            return check_safely(self.checker, message)
+            return _timed_check(self.checker, message)
         try:
             return pending.result()
         except Exception:
-            return check_safely(None, message)
+            return check_safely(None, message), 0.0
 
     def answer(self, question: str, history: Sequence[str] = ()) -> Reply:
         t_start = time.perf_counter()
@@ -252,8 +260,8 @@ class Bot:
                 embed_error = True
         timings["embed"] = _ms(t)
         t = time.perf_counter()
-        flags = self._flags(pending, raw)
-        timings["safety"] = _ms(t)  # the wait beyond the embedding
+        flags, timings["safety_check"] = self._flags(pending, raw)  # its own time, in parallel
+        timings["safety"] = _ms(t)  # what it added: the wait beyond the embedding
         escalations = _escalation_texts(flags)
         escalation = flags[0].level if flags else None
         safety_net = SAFETY_NET_TEXT if needs_safety_net(raw, flags) else ""

@@ -72,7 +72,10 @@ DEFAULT_OUT = ROOT / "bench" / "out"
 DEFAULT_SCALES = (1, 10, 100)
 DEFAULT_ADD_AT = 100
 ADDED_TITLE = "One article added to the benchmark corpus"
-STAGES = ("embed", "safety", "retrieve", "compose", "total", "wall")
+STAGES = ("embed", "safety_check", "safety", "retrieve", "compose", "total", "wall")
+STAGE_NAMES = {"wall": "answer: Bot.answer wall",
+               "safety_check": "red-flag check, its own time (runs beside embed)",
+               "safety": "answer stage: safety (the wait for it beyond embed)"}
 COLD_QUESTION = "can MS cause sciatica?"
 APP_TIMEOUT_S = 180.0
 LOOPBACK = "127.0.0.1"
@@ -568,7 +571,7 @@ def render(report: Mapping[str, Any]) -> str:
             [f"floor: each gold question alone ({r['answer']['questions']})",
              *_pct(r["floor"]["gold"])]]
     for stage, p in r["answer"]["stages"].items():
-        name = "answer: Bot.answer wall" if stage == "wall" else f"answer stage: {stage}"
+        name = STAGE_NAMES.get(stage, f"answer stage: {stage}")
         rows.append([name, *_pct(p)])
     ratio = r["ratio"]
     out = [

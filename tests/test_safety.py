@@ -392,6 +392,12 @@ def test_knowledge_questions_differ_from_reports() -> None:
     # and so does a question followed by a report.
     assert match_phrases(
         "Is it normal for sciatica to make your saddle area go numb? It happened today.")
+    # Hearsay and imagined cases ask about a topic too.
+    for question in ("I read that you should call 999 if you can't pee with back pain, is "
+                     "that right?", "Imagine I wet myself without noticing, is that MS?",
+                     "I heard that numbness down there is an emergency, is that true?"):
+        assert match_phrases(question) == [], question
+    assert match_phrases("I read about cauda equina and since last night I can't pee")
     # Crisis topics always show the crisis lines, asked about or not.
     assert match_phrases("Does gabapentin cause suicidal thoughts?")[0].level == "crisis"
 
@@ -405,6 +411,14 @@ def test_time_scope_past_resolved_and_long_standing() -> None:
     assert match_phrases("I had cancer years ago and now my back hurts")[0].level == "urgent"
     assert scope.resolved("had a fever last month, fine now")
     assert not scope.resolved("had a fever last month, back now")
+    for over in ("I had a fever last week with flu, it's gone and my symptoms are back to "
+                 "baseline", "my legs went to jelly in the hot tub for an hour, then fine",
+                 "a water infection made my MS flare, but once the antibiotics worked "
+                 "everything went back to how it was"):
+        assert scope.resolved(over) and match_phrases(over) == [], over
+    # "gone" as a change, not an end: "it's gone numb" is current.
+    assert not scope.resolved("its gone numb between my legs")
+    assert match_phrases("its gone numb between my legs and my back hurts")
 
 
 def test_person_someone_elses_current_symptoms_still_escalate() -> None:

@@ -95,7 +95,13 @@ _HYPOTHETICAL = re.compile(
     r"|if (?:i|you|someone|they|he|she|my \w+) (?:ever|were to|was to|started? to"
     r"|begins? to|develop\w*|gets?|got|had|experienc\w*|noticed?|lost|loses?)|in case (?:i|you)"
     r"|supposing|suppose|hypothetically|could (?:i|you|someone) (?:get|develop)"
-    r"|(?:is|are) (?:there|they) (?:any )?(?:risk|chance)s? (?:of|that))\b"
+    r"|(?:is|are) (?:there|they) (?:any )?(?:risk|chance)s? (?:of|that)"
+    # hearsay and imagined cases: "I read that you should call 999 if…", "imagine I…"
+    r"|i(?:'ve)? (?:read|heard|saw|was told) (?:that|somewhere|online|on \w+)"
+    r"|imagine (?:if |that )?(?:i|you|someone|my|a)"
+    # "why does my GP always ask if I've had cancer?" asks about a question, not a history
+    r"|why (?:does|do|did|would|will) (?:my |the |a |your )?(?:gp|doctors?|nurses?|physio\w*"
+    r"|consultants?|neuro\w*|they|people) (?:always |keep |still |even )?ask\w*)\b"
 )
 
 
@@ -158,7 +164,14 @@ _STILL = re.compile(
 _RESOLVED = re.compile(
     r"\b(?:" + OLD + r"|(?:all |fully )?(?:resolved|cleared up|went away|gone now|settled"
     r"|sorted)|(?:fine|ok|okay|better|normal|back to normal) (?:now|since|again|after)"
-    r"|(?:fine|ok|okay) ever since|it passed|have ?n'?t had (?:it|one|any) since)\b"
+    r"|(?:fine|ok|okay) ever since|it passed|have ?n'?t had (?:it|one|any) since"
+    r"|(?:it'?s|it is|they'?re|they are) (?:all |completely )?(?:gone|cleared)"
+    r"(?=\s*(?:now\b|[.,!?;)\n]|$|and\b|but\b))"
+    r"|(?:has|have|had) (?:all |completely )?(?:cleared|gone away)"
+    r"|(?:went|gone|got|are|is|was) back to (?:my |its |their |his |her )?(?:baseline|usual"
+    r"|normal|how (?:it|they|i) (?:was|were))"
+    r"|then (?:fine|ok|okay|better|normal)|(?:given )?the all[- ]clear|all clear"
+    r"|once (?:the |my )?[\w-]+ (?:broke|cleared|settled|kicked in|worked|wore off))\b"
 )
 
 
