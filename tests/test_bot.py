@@ -248,6 +248,30 @@ def test_safety_check_that_cannot_run_escalates(bot) -> None:
 
 
 @pytest.mark.slow
+def test_the_red_flag_check_runs_beside_the_embedding(bot) -> None:
+    """The check runs in the bot's worker thread while the question is embedded; a pool that
+    cannot take work (shut down) still gets the message checked, in the calling thread."""
+    import threading
+
+    from bot.core import Bot
+
+    seen: list[str] = []
+
+    class Spy:
+        def check(self, message):
+            seen.append(threading.current_thread().name)
+            return bot.checker.check(message)
+
+    spied = Bot(bot.settings, bot.index, bot.embedder, Spy())  # type: ignore[arg-type]
+    reply = spied.answer("I can't pee since last night and my back is agony")
+    assert seen[-1].startswith("red-flags") and reply.escalation == "emergency"
+    assert reply.timings_ms["safety_check"] > 0 and reply.timings_ms["safety"] >= 0
+    spied._safety.shutdown()
+    reply = spied.answer("I can't pee since last night and my back is agony")
+    assert seen[-1] == threading.current_thread().name and reply.escalation == "emergency"
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("message", ["", "   ", "\x00\x01", None])
 def test_empty_messages_get_a_prompt_and_the_disclaimer(bot, message) -> None:
     reply = bot.answer(message)  # type: ignore[arg-type]
