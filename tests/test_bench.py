@@ -124,7 +124,8 @@ def test_quick_bench_writes_every_section(embedder, docs, tmp_path: Path) -> Non
     _percentiles(data["floor"]["short"])
     _percentiles(data["floor"]["gold"])
     stages = data["answer"]["stages"]
-    assert set(stages) == {"embed", "safety", "retrieve", "compose", "total", "wall"}
+    assert set(stages) == {"embed", "safety_check", "safety", "retrieve", "compose", "total",
+                           "wall"}
     for stage in stages.values():
         _percentiles(stage)
     assert stages["wall"]["samples"] == 4

@@ -1,7 +1,7 @@
 """`python -m bot.safety`: print the red-flag catalogue as the Markdown table the README shows.
 
 `python -m bot.safety train`: make sure the red-flag classifier for the current training data
-exists in the index directory (trained once, about 4 CPU-minutes; `make ingest` runs this).
+exists in the index directory (trained once, about 5 minutes; `make ingest` runs this).
 """
 
 from __future__ import annotations

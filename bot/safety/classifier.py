@@ -19,7 +19,7 @@ mean-pooled sentence vector, AdamW with linear warm-up and decay, seeded, determ
 retriever, so retraining the retriever leaves it alone. It is cached by key = sha256(base
 model digest, training data, settings, `TRAINING_VERSION`) in the index directory
 (`safety/<key>`), with a shared copy in MODEL_CACHE_DIR so a fresh index directory on the same
-machine never trains it again. Training takes about 4 CPU-minutes.
+machine never trains it again. Training takes about 5 minutes on one core (408 steps).
 
 Not here: when the model fires and what vetoes it (`bot.safety.checker`).
 """
@@ -206,7 +206,7 @@ def ensure_model(settings: Any, *, train_settings: TrainSettings | None = None,
                  examples: Sequence[Example] | None = None, quiet: bool = False
                  ) -> SafetyModel:
     """The classifier for the current training data and settings: found by its key in the
-    index directory or the shared cache, otherwise trained (about 4 CPU-minutes) and saved in
+    index directory or the shared cache, otherwise trained (about 5 minutes) and saved in
     both. `settings`: an `ingest.settings.Settings`."""
     from ingest.adapt import copy_model
     from ingest.embed import extract_packaged_model, packaged_model_zip
@@ -226,7 +226,7 @@ def ensure_model(settings: Any, *, train_settings: TrainSettings | None = None,
                 copy_model(target, shared, is_trained)
         return SafetyModel.load(target)
     if not quiet:
-        print(f"training the red-flag classifier on {len(examples)} messages (about 4 "
+        print(f"training the red-flag classifier on {len(examples)} messages (about 5 "
               "minutes, once)…", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     base = extract_packaged_model(settings.cache_dir)
