@@ -17,8 +17,10 @@ from ingest.types import Document
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The session embeds with the adapted model, as the bot does (see `adapted`)."""
     base = tmp_path_factory.mktemp("run")
-    return adapted(Settings(corpus_dir=ROOT / "corpus", index_dir=base / "index",
-                            flags_path=base / "feedback" / "flags.jsonl"))
+    settings = adapted(Settings(corpus_dir=ROOT / "corpus", index_dir=base / "index",
+                                flags_path=base / "feedback" / "flags.jsonl"))
+    red_flag_classifier(settings)
+    return settings
 
 
 def adapted(plain: Settings) -> Settings:
@@ -33,6 +35,21 @@ def adapted(plain: Settings) -> Settings:
         shutil.copytree(local, target)
     settings, _ = adapt.ensure(plain, progress=False)
     return settings
+
+
+def red_flag_classifier(settings: Settings) -> None:
+    """The red-flag classifier in the session's index, trained before any test needs it (so no
+    subprocess of a test, with its own timeout, trains it): copied from the developer's
+    `index/` or the model cache when there, else trained once here (about 5 minutes)."""
+    from bot.safety import classifier
+
+    local = ROOT / "index" / classifier.FOLDER
+    for found in (local.iterdir() if local.is_dir() else ()):
+        if classifier.is_trained(found):
+            target = settings.index_dir / classifier.FOLDER / found.name
+            if not classifier.is_trained(target):
+                shutil.copytree(found, target)
+    classifier.ensure_model(settings, quiet=True)
 
 
 @pytest.fixture(scope="session")
