@@ -702,4 +702,4 @@ def test_dev_recall_and_false_escalation_hold(counted) -> None:
 
 
 # What dev gives today, rounded down: a change that loses recall fails here.
-DEV_FLOOR = {"emergency": 0.90, "crisis": 0.90, "urgent": 0.85, "benign": 0.20}
+DEV_FLOOR = {"emergency": 0.95, "crisis": 0.94, "urgent": 0.95, "benign": 0.10}
