@@ -231,24 +231,42 @@ def hard_negatives(model: Any, pairs: Sequence[Pair], sentences: Sequence[Senten
     return out
 
 
-def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
-          adapt: AdaptSettings, out_dir: Path, progress: bool = True) -> dict[str, Any]:
-    """Fine-tune the model at `base_dir` on `pairs`; save it to `out_dir`. Returns the log."""
+def seeded_model(base_dir: Path, seed: int, threads: int, max_seq_length: int
+                 ) -> tuple[Any, random.Random]:
+    """A sentence-transformers model to fine-tune, loaded after every seed is set and torch is
+    made deterministic on CPU; with the random.Random that orders its batches."""
     import numpy as np
     import torch
     from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(threads)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True)
+    rng = random.Random(seed)
+    model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
+    model.max_seq_length = max_seq_length
+    return model, rng
+
+
+def warmup_then_decay(optimizer: Any, steps: int, warm: int) -> Any:
+    """Learning rate rising linearly over `warm` steps, then falling linearly to 0 at `steps`."""
+    import torch
+
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
+
+
+def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
+          adapt: AdaptSettings, out_dir: Path, progress: bool = True) -> dict[str, Any]:
+    """Fine-tune the model at `base_dir` on `pairs`; save it to `out_dir`. Returns the log."""
+    import torch
     from sentence_transformers.sentence_transformer.losses import (
         MultipleNegativesRankingLoss,
     )
 
-    torch.set_num_threads(adapt.threads)
-    random.seed(adapt.seed)
-    np.random.seed(adapt.seed)
-    torch.manual_seed(adapt.seed)
-    torch.use_deterministic_algorithms(True)
-    rng = random.Random(adapt.seed)
-    model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
-    model.max_seq_length = adapt.max_seq_length
+    model, rng = seeded_model(base_dir, adapt.seed, adapt.threads, adapt.max_seq_length)
     model.eval()
     negatives: list[str] = []
     if adapt.hard_negatives:
@@ -266,8 +284,7 @@ def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
                                   lr=adapt.learning_rate,
                                   weight_decay=adapt.weight_decay)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
+    schedule = warmup_then_decay(optimizer, steps, warm)
     prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in v6
     model.train()
     losses = []

@@ -30,7 +30,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import random
 import shutil
 import sys
 import tempfile
@@ -144,16 +143,10 @@ def train(base_dir: Path, examples: Sequence[Example], settings: TrainSettings, 
     """Fine-tune the model at `base_dir` as a classifier of `examples`; save it to `out_dir`
     (a sentence-transformers folder plus `head.npz`). Returns the training log."""
     import torch
-    from sentence_transformers import SentenceTransformer
 
-    torch.set_num_threads(settings.threads)
-    random.seed(settings.seed)
-    np.random.seed(settings.seed)
-    torch.manual_seed(settings.seed)
-    torch.use_deterministic_algorithms(True)
-    rng = random.Random(settings.seed)
-    model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
-    model.max_seq_length = settings.max_seq_length
+    from ingest.adapt import seeded_model, warmup_then_decay
+
+    model, rng = seeded_model(base_dir, settings.seed, settings.threads, settings.max_seq_length)
     dimension = getattr(model, "get_embedding_dimension",
                         getattr(model, "get_sentence_embedding_dimension", None))  # v6 renamed it
     head = torch.nn.Linear(dimension() or 384, len(CLASSES))
@@ -166,8 +159,7 @@ def train(base_dir: Path, examples: Sequence[Example], settings: TrainSettings, 
     per_epoch = -(-len(examples) // settings.batch_size)
     steps = settings.epochs * per_epoch
     warm = max(1, int(steps * settings.warmup))
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
+    schedule = warmup_then_decay(optimizer, steps, warm)
     prepare = getattr(model, "preprocess", None) or model.tokenize  # renamed in v6
     model.train()
     losses, step = [], 0
