@@ -421,6 +421,41 @@ def test_time_scope_past_resolved_and_long_standing() -> None:
     assert match_phrases("its gone numb between my legs and my back hurts")
 
 
+def test_time_scope_the_hits_own_clause_and_unchanged_symptoms() -> None:
+    # the hit's own clause says it is over, whatever the rest of the sentence says
+    assert match_phrases("My temperature from the flu has gone away but my back still aches") \
+        == []
+    assert match_phrases("the numbness down below went away last year but came back this "
+                         "morning")
+    assert scope.resolved("the numbness never came back")
+    assert not scope.resolved("the feeling in my legs never came back to normal")
+    assert not scope.resolved("it went away and then came back this morning")
+    # long-standing and unchanged, unless the same sentence tells of a change
+    for stable in ("my bum has felt numb since 2016, no change at all",
+                   "numb patches on both thighs, stable and unchanged for ages"):
+        assert scope.longstanding(stable) and match_phrases(stable) == [], stable
+    for changed in ("my MS is stable but since yesterday I can't feel my bum",
+                    "numbness down below, no change for years until this morning it spread",
+                    "both legs numb for two days, my MS has been stable"):
+        assert not scope.longstanding(changed) and match_phrases(changed), changed
+    # "now gone" ends an event; "now gone into" does not
+    assert match_phrases("shooting pain down both legs last week, now gone") == []
+    assert match_phrases("the sciatica has now gone down both legs")
+
+
+def test_scope_asked_and_denied_hearsay_and_the_dead() -> None:
+    for quiet in ("the GP asked if I'd lost bladder control or had saddle numbness, I said no "
+                  "to both",
+                  "a lady in my MS group said her husband had a fit, can baclofen do that?",
+                  "my late mum had bowel cancer, could my back pain be hereditary?",
+                  "I saw a post about someone who wet themselves with sciatica, how common?",
+                  "my cancer scare turned out benign, but my back aches"):
+        assert match_phrases(quiet) == [], quiet
+    # someone else's current symptoms, and a "passed out", still escalate
+    assert match_phrases("my husband passed out and won't wake up")[0].level == "emergency"
+    assert match_phrases("my dad has prostate cancer and new back pain")[0].level == "urgent"
+
+
 def test_person_someone_elses_current_symptoms_still_escalate() -> None:
     for message in ("my husband can't pee since last night and his back is agony",
                     "my mum's face is drooping", "my wife is numb down there",

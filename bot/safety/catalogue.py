@@ -399,7 +399,9 @@ RULES: tuple[Rule, ...] = (
           r"|i cannot explain)",
           WEIGHT + r" (?:is |has been |keeps |just )?(?:dropping|falling|coming|melting|dropped"
           r"|fallen) off"),
-    rule("cancer-history-back-pain", "urgent", CANCER, requires=BACK, near=400, timeless=True),
+    rule("cancer-history-back-pain", "urgent", CANCER, requires=BACK, near=400, timeless=True,
+         unless=r"scare|benign|ruled out|(?:given )?the all[- ]clear|(?:was|were|came back) "
+                r"(?:clear|negative)"),
     rule("pain-worse-at-night", "urgent",
           r"wakes? me (?:up )?(?:every|each) night", r"(?:there|present) all night",
           r"nothing (?:eases|helps|relieves) it", r"no position (?:helps|eases)",

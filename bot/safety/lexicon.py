@@ -85,7 +85,7 @@ WORSE = (
 # `unless` patterns: a clause that says the hit is old, chronic, accidental or an MS medicine.
 OLD = (
     r"(?:\d+|a few|two|three|four|five|six|several|many|ten|twenty) (?:years?|months?) ago"
-    r"|last (?:year|month|summer|winter|spring|autumn)|years ago|in (?:19|20)\d\d"
+    r"|last (?:year|month|summer|winter|spring|autumn)|years ago|months ago|in (?:19|20)\d\d"
     r"|as a (?:child|kid|teen\w*)|when i was (?:young|younger|a child|little|a kid)"
     r"|fine now|recovered|better now|used to|long time ago|a while ago|ages ago"
     r"|in my (?:teens|twenties|thirties|forties|fifties|sixties|[1-6]0'?s)"

@@ -75,7 +75,10 @@ def fires(r: Rule, text: str, m: re.Match[str]) -> bool:
         sentence = scope.sentence(text, start, end)
         if scope.is_general_question(sentence) and not scope.reported_after(text, end):
             return False
-        if not r.timeless and scope.resolved(sentence):
+        if scope.answered_no(sentence):
+            return False
+        if not r.timeless and (scope.resolved(sentence) or scope.longstanding(sentence)
+                               or scope.clause_resolved(text, start, end)):
             return False
     if r.requires is not None:
         lo, hi = max(0, start - r.near), min(len(text), end + r.near)

@@ -98,6 +98,14 @@ _HYPOTHETICAL = re.compile(
     r"|(?:is|are) (?:there|they) (?:any )?(?:risk|chance)s? (?:of|that)"
     # hearsay and imagined cases: "I read that you should call 999 if…", "imagine I…"
     r"|i(?:'ve)? (?:read|heard|saw|was told) (?:that|somewhere|online|on \w+)"
+    r"|i keep (?:reading|hearing)|(?:read|saw|heard) (?:a|an|this) (?:story|article|post"
+    r"|thread|video)|(?:someone|somebody|a (?:guy|man|woman|lady|friend|person)|people|others)"
+    r" (?:on|in|at|from) (?:reddit|facebook|the forum|a forum|an? \w+ group|my \w+ group"
+    r"|the \w+ group|tiktok|youtube|twitter|instagram|online)"
+    # another person's history told as history: the dead, and a family's past
+    r"|my late \w+|(?:he|she|they) (?:passed(?! out)|died)\b|passed away|who died"
+    r"|died (?:of|from)"
+    r"|(?:runs?|ran) in (?:the|my|our) family|family history"
     r"|imagine (?:if |that )?(?:i|you|someone|my|a)"
     # "why does my GP always ask if I've had cancer?" asks about a question, not a history
     r"|why (?:does|do|did|would|will) (?:my |the |a |your )?(?:gp|doctors?|nurses?|physio\w*"
@@ -156,10 +164,11 @@ _REPORT = re.compile(
 # -- time: past and resolved ----------------------------------------------------------------------
 # A clause that says the event is over ("last month, fine now"), unless it also says it is back.
 _STILL = re.compile(
-    r"\b(?:still|again|back again|came back|come back|coming back|returned"
+    r"\b(?:still|again|back again|(?<!never )(?:came|come|coming) back|returned"
     r"|(?<!fine )(?<!better )(?<!ok )(?<!okay )(?<!normal )(?<!gone )now\b(?! (?:fine|better|ok"
-    r"|okay|gone|over|resolved|recovered))|today|tonight|this morning|since (?:then|yesterday"
-    r"|last night|this morning)|started|keeps? (?:happening|coming|getting)|getting worse)\b"
+    r"|okay|gone|over|resolved|recovered))|today|tonight|this morning"
+    r"|since (?:then(?!,? nothing)|yesterday|last night|this morning)|started"
+    r"|keeps? (?:happening|coming|getting)|getting worse)\b"
 )
 _RESOLVED = re.compile(
     r"\b(?:" + OLD + r"|(?:all |fully )?(?:resolved|cleared up|went away|gone now|settled"
@@ -168,11 +177,85 @@ _RESOLVED = re.compile(
     r"|(?:it'?s|it is|they'?re|they are) (?:all |completely )?(?:gone|cleared)"
     r"(?=\s*(?:now\b|[.,!?;)\n]|$|and\b|but\b))"
     r"|(?:has|have|had) (?:all |completely )?(?:cleared|gone away)"
+    r"|(?:is|are|was|were) (?:all |completely |long )?gone(?=\s*(?:now\b|[.,!?;)\n]|$|and\b"
+    r"|but\b))"
     r"|(?:went|gone|got|are|is|was) back to (?:my |its |their |his |her )?(?:baseline|usual"
     r"|normal|how (?:it|they|i) (?:was|were))"
     r"|then (?:fine|ok|okay|better|normal)|(?:given )?the all[- ]clear|all clear"
+    r"|now (?:gone|fine|ok|okay|better|resolved|cleared|healed)(?=\s*(?:[.,!?;)\n]|$|and\b"
+    r"|but\b|thank))|(?:fully |completely )?healed"
+    r"|(?:never|(?:has|have)n'?t) (?:came|come|coming) back(?! to normal| to how| properly)"
+    r"|since then nothing"
+    r"|nothing since|(?:x-?rays?|scans?|mri|biopsy|tests?|bloods?|results?) (?:showed|show|was|were"
+    r"|came back|found) (?:nothing|clear|normal|benign|fine|negative)|nothing (?:was )?broken"
     r"|once (?:the |my )?[\w-]+ (?:broke|cleared|settled|kicked in|worked|wore off))\b"
 )
+
+
+# Long-standing and unchanged ("numb from the waist down for 6 years, no change", "it's stable"),
+# unless the same sentence tells of a change.
+_UNCHANGED = re.compile(
+    r"\b(?:(?:it'?s|it is|they'?re|they are|has been|have been|been|is|are|all) (?:pretty |quite "
+    r"|very |totally )?stable|no (?:real )?change|unchanged|(?:has|have)n'?t changed"
+    r"|not changed|same as (?:always|ever|usual|before)|like it has (?:for|since)"
+    r"|(?:it'?s|that'?s|this is) (?:just )?my (?:usual|normal)|(?:the |an |my )?ms hug)\b"
+)
+_CHANGE = re.compile(
+    r"\b(?:new|newly|worse|worsening|sudden\w*|different|spread\w*|(?<!no )(?<!not )changed"
+    r"|started|since (?:yesterday|last night|this morning|today|then)|today|tonight"
+    r"|this (?:morning|week)|right now|getting worse|but now|now (?:it'?s|i|i'm|i can'?t)"
+    r"|(?:has|have|is|'s) (?:come|came) back|for (?:the )?(?:last |past )?(?:a |an |one |two "
+    r"|three |four |five |\d+ |a few |few |couple of |a couple of )?(?:hours?|days?|weeks?)"
+    r"|over the (?:last|past) \w+(?: \w+)?|since (?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|last (?:mon|tues|wednes|thurs|fri|satur|sun)day|yesterday)\b"
+)
+
+
+def longstanding(sentence: str) -> bool:
+    """Does the sentence say the symptom is long-standing and unchanged?
+
+    >>> longstanding("numb from the waist down for 6 years, no change")
+    True
+    >>> longstanding("numb feet for 6 years but since this morning numb down below too")
+    False
+    """
+    return bool(_UNCHANGED.search(sentence)) and not _CHANGE.search(sentence)
+
+
+# "my physio asked about saddle numbness and bladder problems, I said no to all of them"
+_ANSWERED_NO = re.compile(
+    r"\b(?:i |we |he |she )?(?:said|answered|ticked|told (?:her|him|them)) (?:no|none)\b"
+    r"|\bnone of (?:those|them|these|that)\b"
+)
+
+
+def answered_no(sentence: str) -> bool:
+    """Does the sentence say the symptom was asked about and denied?
+
+    >>> answered_no("she asked about numbness down there and i said no to all of them")
+    True
+    """
+    return bool(_ANSWERED_NO.search(sentence))
+
+
+# What undoes an end told earlier in the sentence: "went away last year but came back today".
+_RETURN = re.compile(r"\b(?:(?<!never )(?:came|come|coming) back|returned|again|(?:it'?s|is|are"
+                     r"|they'?re) back|started|recurr\w*)\b")
+
+
+def clause_resolved(text: str, start: int, end: int) -> bool:
+    """Does the hit's own clause say it is over, with nothing after it in the sentence saying
+    it returned? ("the fever is gone but my back still aches": the fever is over.)
+
+    >>> t = "the fever has gone away but my back still aches"
+    >>> clause_resolved(t, 4, 9), clause_resolved(t + ", and the fever came back", 4, 9)
+    (True, False)
+    """
+    left, right = clause(text, start, end)
+    if not resolved(text[left:right]):
+        return False
+    m = _SENTENCE_END.search(text, right)
+    return not _RETURN.search(text, right, m.start() if m else len(text))
 
 
 def resolved(sentence: str) -> bool:
