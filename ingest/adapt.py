@@ -254,8 +254,9 @@ def warmup_then_decay(optimizer: Any, steps: int, warm: int) -> Any:
     """Learning rate rising linearly over `warm` steps, then falling linearly to 0 at `steps`."""
     import torch
 
+    decay = max(steps - warm, 1)
     return torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / (steps - warm)))
+        optimizer, lambda s: (s + 1) / warm if s < warm else max(0.0, (steps - s) / decay))
 
 
 def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],

