@@ -209,6 +209,13 @@ QUIET = [
     "I'm dying to know if heat makes sciatica worse",
     "my back is killing me today",
     "what is the maximum daily dose of gabapentin?",
+    # idioms and hearsay told by others, or by a leaflet or a video
+    "I'm dying for a holiday, my back needs a rest",
+    "I'd kill for a decent mattress",
+    "these stairs will be the death of me",
+    "my sister heard that numbness down there means A&E, is that right?",
+    "I watched a video saying night pain in the back means cancer, is it true?",
+    "a poster at the surgery said weight loss with back pain needs checking",
 ]
 
 WEIRD = [

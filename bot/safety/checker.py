@@ -72,7 +72,7 @@ class Unit:
 
     text: str
     general: bool  # a knowledge question or hypothetical: only crisis may fire
-    resolved: bool  # past and over: only crisis may fire
+    resolved: bool  # past and over, or long-standing and unchanged: only crisis may fire
 
 
 def units(text: str) -> list[Unit]:
@@ -83,7 +83,8 @@ def units(text: str) -> list[Unit]:
         if len(part.split()) < 2:
             continue
         part = part[:MAX_UNIT_CHARS]
-        out.append(Unit(part, scope.is_general_question(part), scope.resolved(part)))
+        out.append(Unit(part, scope.is_general_question(part),
+                        scope.resolved(part) or scope.longstanding(part)))
     return out
 
 

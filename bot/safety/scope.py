@@ -97,9 +97,12 @@ _HYPOTHETICAL = re.compile(
     r"|supposing|suppose|hypothetically|could (?:i|you|someone) (?:get|develop)"
     r"|(?:is|are) (?:there|they) (?:any )?(?:risk|chance)s? (?:of|that)"
     # hearsay and imagined cases: "I read that you should call 999 if…", "imagine I…"
-    r"|i(?:'ve)? (?:read|heard|saw|was told) (?:that|somewhere|online|on \w+)"
-    r"|i keep (?:reading|hearing)|(?:read|saw|heard) (?:a|an|this) (?:story|article|post"
-    r"|thread|video)|(?:someone|somebody|a (?:guy|man|woman|lady|friend|person)|people|others)"
+    r"|(?:i|we|my \w+|someone|somebody|he|she|they)(?:'ve| have)? (?:read|heard|saw|was told"
+    r"|were told) (?:that|somewhere|online|on \w+|if|about)"
+    r"|i keep (?:reading|hearing)|(?:read|saw|heard|watched|seen) (?:a|an|this) (?:story|article"
+    r"|post|thread|video|tiktok|leaflet|poster|programme|program|documentary)"
+    r"|(?:a|the) (?:leaflet|poster|website|article|video|tiktok) (?:at|from|on|said|says)"
+    r"|(?:someone|somebody|a (?:guy|man|woman|lady|friend|person)|people|others)"
     r" (?:on|in|at|from) (?:reddit|facebook|the forum|a forum|an? \w+ group|my \w+ group"
     r"|the \w+ group|tiktok|youtube|twitter|instagram|online)"
     # another person's history told as history: the dead, and a family's past
@@ -271,14 +274,16 @@ def resolved(sentence: str) -> bool:
 IDIOMS = re.compile(
     r"\b(?:(?:is|are|was|'s|'re|been|keeps?) (?:absolutely |just |really )?killing me"
     r"|killer (?:workout|session|class|day|week|shift|walk|hill|pain|headache|commute)"
-    r"|dying (?:to|for) (?:know|try|ask|hear|see|get|go|a)\w*|(?:could|would) (?:kill|murder)"
-    r" (?:for )?(?:a|an|some)\b|dead (?:tired|on my feet|beat|easy|serious|good)"
+    r"|dying (?:to|for) (?:know|try|ask|hear|see|get|go|a)\w*|dying for (?:the|a|an|some|my|our)"
+    r"\b|(?:could|would) (?:kill|murder) (?:for )?(?:a|an|some)\b|(?:i'?d|id|i would|i could)"
+    r" kill for\b|be the death of (?:me|us|him|her)"
+    r"|dead (?:tired|on my feet|beat|easy|serious|good)"
     r"|bored to death|scared to death|sick to death|to death of|worried sick"
     r"|i could (?:have )?died (?:of|laughing|from embarrassment)|nearly died (?:of|laughing)"
     r"|(?:laughing|laughed) my head off|knock(?:ed)? (?:me|myself) out (?:cold )?(?:with|on)"
     r"|over my dead body|dead (?:of|in the) (?:night|winter)|fit (?:and|as) (?:healthy|a fiddle)"
     r"|keep(?:ing)? fit|get(?:ting)? fit|fit(?:ness)? (?:class|classes|instructor)"
-    r"|(?:would|'d) kill (?:me|him|her)|it'?ll be the death of me)"
+    r"|(?:would|'d) kill (?:me|him|her))"
 )
 
 
