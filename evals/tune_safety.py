@@ -4,8 +4,9 @@
     python -m evals.tune_safety --sweep    # also: the learned channel's thresholds swept on dev
 
 Sets: **training** (`bot/safety/data/*.jsonl`, what the classifier is fitted on), **dev**
-(`evals/redflag_dev.jsonl`, written apart from the rules, plus the red-flag and near-miss items
-of `evals/gold.jsonl`: what thresholds and variants are chosen on) and **blind**
+(`evals/redflag_dev.jsonl` and `evals/redflag_dev2.jsonl`, each written by its own writer apart
+from the rules and the training data, plus the red-flag and near-miss items of
+`evals/gold.jsonl`: what thresholds and variants are chosen on) and **blind**
 (`evals/blind_redflags.jsonl`, written by someone who read only the articles and the clinical
 sources; frozen, reported, never chosen on). Per set and level: recall (an urgent message
 counts as caught when it gets urgent or emergency), precision of the most severe level shown,
@@ -32,7 +33,9 @@ from bot.safety.normalize import normalize
 from bot.safety.rules import RANK
 
 EVALS = Path(__file__).resolve().parent
-DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "gold.jsonl")
+# Red-flag dev sets (each by its own writer, apart from the rules and the training data), then
+# the gold set, whose red flags and near misses count too.
+DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "redflag_dev2.jsonl", EVALS / "gold.jsonl")
 BLIND_FILE = EVALS / "blind_redflags.jsonl"
 
 
@@ -66,7 +69,8 @@ def load_items(path: Path, escalation_only: bool = False) -> list[Item]:
 
 def sets() -> dict[str, list[Item]]:
     train = [Item(f"train:{i}", ex.text, ex.level) for i, ex in enumerate(load_examples())]
-    dev = load_items(DEV_FILES[0]) + load_items(DEV_FILES[1], escalation_only=True)
+    dev = [it for path in DEV_FILES[:-1] for it in load_items(path)]
+    dev += load_items(DEV_FILES[-1], escalation_only=True)
     return {"training": train, "dev": dev, "blind": load_items(BLIND_FILE)}
 
 

@@ -761,4 +761,4 @@ def test_dev_recall_and_false_escalation_hold(counted) -> None:
 
 
 # What dev gives today, rounded down: a change that loses recall fails here.
-DEV_FLOOR = {"emergency": 0.95, "crisis": 0.94, "urgent": 0.95, "benign": 0.10}
+DEV_FLOOR = {"emergency": 0.98, "crisis": 0.95, "urgent": 0.98, "benign": 0.08}
