@@ -55,7 +55,7 @@ def table(figures: dict[str, dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.ablation", description=__doc__)
-    parser.add_argument("--set", default="dev", choices=("train", "dev", "blind"))
+    parser.add_argument("--set", default="dev", choices=("train", "dev", "dev2", "blind"))
     args = parser.parse_args(argv)
     import bot as bot_package
     from evals.schema import load_gold

@@ -108,7 +108,8 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--gold", type=Path, default=None,
                    help="one question file of your own, one JSON object a line")
-    p.add_argument("--set", action="append", dest="sets", choices=("train", "dev", "blind"),
+    p.add_argument("--set", action="append", dest="sets",
+                   choices=("train", "dev", "dev2", "blind"),
                    help="run only these sets (default: every set that exists)")
     p.add_argument("--previous", default="v0.1.0",
                    help="release whose snapshot (evals/previous/REF.json) is compared")

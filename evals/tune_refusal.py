@@ -1,5 +1,6 @@
 """`python -m evals.tune_refusal`: fit the coverage score on the training set and calibrate
-its threshold on the dev set, for the model that answers; writes bot/coverage.json.
+its threshold on the dev sets (`evals/gold.jsonl` and `evals/dev2.jsonl` together), for the
+model that answers; writes bot/coverage.json.
 
 The refusal score belongs to the model that answers: the adapted model's similarities are
 not the base model's (v0.1.0's thresholds, kept as the fallback, refuse a third of the dev
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from evals.sets import SETS
+from evals.sets import SETS, dev_files
 
 
 class Point(NamedTuple):
@@ -74,7 +75,7 @@ def tune(bot) -> tuple[object, list[Point], list[Point]]:
     from bot.coverage import CoverageModel, calibrate, fit
 
     train = measure(bot, SETS["train"])
-    dev = measure(bot, SETS["dev"])
+    dev = [p for path in dev_files() for p in measure(bot, path)]
     x = np.array([p.features for p in train])
     y = np.array([p.answerable for p in train], int)
     mean, scale, w, b = fit(x, y)

@@ -1,5 +1,5 @@
 """`python -m evals.tune_selection`: fit the selection stage's reranker on the training set
-and choose its weight on the dev set; writes bot/selection.json.
+and choose its weight on the dev sets (gold and dev2 together); writes bot/selection.json.
 
 For every answerable training question the bot's own retrieval gives the candidate sentences;
 each is labelled by whether it holds the question's evidence (`evals.match.supports`) and
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.coverage import fit
     from bot.rerank import FEATURES, PATH, Reranker, save
     from evals.schema import load_gold
-    from evals.sets import SETS
+    from evals.sets import SETS, dev_files
 
     bot = bot_package.load()
     x, y = training_rows(bot, load_gold(SETS["train"]))
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
                      round(b, 6), 0.0, model_tag(bot.embedder.name))
     print(f"fitted on {len(y)} candidates ({int(y.sum())} holding evidence); weights "
           + ", ".join(f"{n}={v:+.2f}" for n, v in zip(FEATURES, w, strict=True)))
-    dev = [i for i in load_gold(SETS["dev"]) if i.expect == "answer"]
+    dev = [i for path in dev_files() for i in load_gold(path) if i.expect == "answer"]
     bodies = {d.doc_id: d.body for d in bot.index.docs.values()}
     print("| weight | support | first alone | follow-ups |\n|---:|---:|---:|---:|")
     scores = []
