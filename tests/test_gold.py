@@ -157,3 +157,33 @@ def test_gold_questions_are_held_out_from_tuning_sets(gold, name):
     tuning = {normalize(row.get("text") or row.get("question") or "") for row in rows}
     leaked = [item.id for item in gold if normalize(item.question) in tuning]
     assert leaked == []
+
+
+# -- the second dev set (evals/dev2.jsonl, another writer) ------------------------------------
+
+DEV2 = ROOT / "evals" / "dev2.jsonl"
+
+
+def test_dev2_is_valid_and_its_evidence_occurs_in_the_corpus(docs):
+    items = load_gold(DEV2)
+    kinds = Counter((item.expect, bool(item.history)) for item in items)
+    assert kinds[("answer", False)] >= 150 and kinds[("answer", True)] >= 25
+    assert kinds[("refuse", False)] >= 40
+    bodies = [normalize(doc.body) for doc in docs]
+    missing = [(item.id, span) for item in items for span in item.evidence
+               if not any(normalize(span) in body for body in bodies)]
+    assert missing == []
+    assert all(item.evidence for item in items if item.expect == "answer")
+
+
+@pytest.mark.parametrize("name", ["evals/train.jsonl", "evals/gold.jsonl", "evals/blind.jsonl",
+                                  "evals/refusal_tuning.jsonl"])
+def test_dev2_questions_are_held_out_from_the_other_sets(name):
+    path = ROOT / name
+    if not path.is_file():
+        pytest.skip(f"{name} is not in this checkout")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    others = {normalize(row.get("question") or "") for row in rows}
+    leaked = [item.id for item in load_gold(DEV2) if normalize(item.question) in others]
+    assert leaked == []
