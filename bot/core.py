@@ -22,7 +22,12 @@ import numpy as np
 
 from bot import compose, coverage, forms, rerank
 from bot.lexicon import expand
-from bot.medicine import MEDICINE_CHANGE_TEXT, changes_own_medicine
+from bot.medicine import (
+    DOSE_AMOUNT_TEXT,
+    MEDICINE_CHANGE_TEXT,
+    asks_dose_amount,
+    changes_own_medicine,
+)
 from bot.retrieve import Hit, content_words, hybrid_search, retrieval_query, unknown_terms
 from bot.safety import (
     DISCLAIMER,
@@ -275,6 +280,8 @@ class Bot:
                 body, refused = compose.EMPTY_TEXT, True
             elif changes_own_medicine(short, past[-1] if past else ""):
                 body, refused = MEDICINE_CHANGE_TEXT, True  # fixed text, no claim
+            elif asks_dose_amount(short):
+                body, refused = DOSE_AMOUNT_TEXT, True  # fixed text, no claim
             elif embed_error or query_vec is None:
                 body = ERROR_TEXT
             else:

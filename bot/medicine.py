@@ -4,8 +4,13 @@
 pain: any quote would read as advice to change a treatment. The bot answers every such
 question with the same text, written here, and makes no claim.
 
-Not here: red flags (`bot.safety`) and dose questions the articles do not cover, which the
-ordinary "not covered" decision refuses (`bot.core`).
+Questions asking *how much* of a medicine to take ("how many mg of pregabalin is safe?",
+"what's the maximum dose of baclofen?") get a fixed text too: the articles give no amounts,
+and a quote near such a question ("NICE recommends … pregabalin") reads as a dose answer.
+Questions about how dosing works in general ("do they start you on a big dose?") are
+answered from the articles as usual.
+
+Not here: red flags (`bot.safety`: a lethal-dose question shows the crisis lines first).
 """
 
 from __future__ import annotations
@@ -31,6 +36,12 @@ _MEDICINE = (r"(?:medicines?|medications?|meds|drugs?|tablets?|pills?|doses?|dos
              r"lemtrada|alemtuzumab|mavenclad|cladribine|rituximab|steroids?|prednisolone|"
              r"baclofen|tizanidine|gabapentin|pregabalin|lyrica|amitriptyline|duloxetine|"
              r"nortriptyline|carbamazepine|sativex|botox|fampridine|ampyra)")
+DOSE_AMOUNT_TEXT = (
+    "I can't tell you how much of a medicine to take: the articles give no doses, and the "
+    "right amount depends on you and your other medicines. Please ask the doctor, nurse or "
+    "pharmacist who prescribed it."
+)
+
 _ASKER = (r"(?:(?:should|can|could|shall|may|must|do|would|will) i|is it (?:ok|okay|safe|fine|"
           r"bad|wise|alright)(?: for me)? to|i (?:want|need|have|think i should|am going) to|"
           r"i'?m (?:thinking of|going to|planning to|tempted to)|am i allowed to)")
@@ -39,6 +50,26 @@ _BARE = re.compile(rf"^\W*{_CHANGE}\s+(?:taking\s+)?(?:my\s+)?{_MEDICINE}\b", re
 _IT = re.compile(rf"\b{_ASKER}\b[^.?!]*?\b{_CHANGE}\b\s+(?:taking\s+)?(?:it|them|this|that|"
                  rf"these)\b", re.I)
 _ANY_MEDICINE = re.compile(rf"\b{_MEDICINE}\b", re.I)
+_UNITS = r"(?:mg|milligrams?|mcg|micrograms?|ml|tablets?|pills?|capsules?|doses?|puffs?)"
+_AMOUNT = re.compile(
+    rf"\bhow (?:many|much)\b[^.?!]*?(?:\b{_UNITS}\b|\b{_MEDICINE}\b[^.?!]*?\b(?:take|have|use)\b)"
+    r"|\b(?:what|whats|what's|which)(?: is| are|'s)? (?:the |my |a )?(?:max(?:imum)?|safe|right"
+    r"|correct|daily|recommended|highest|top) (?:daily )?dos(?:e|es|age)\b"
+    r"|\b\d+ ?(?:mg|milligrams?|mcg)\b[^.?!]*\b(?:safe|too much|ok|okay|enough|max\w*)\b"
+    r"|\b(?:is|are) \d+ ?(?:mg|milligrams?|mcg|tablets?|pills?)\b",
+    re.I)
+
+
+def asks_dose_amount(message: str) -> bool:
+    """Does the message ask how much of a medicine to take?
+
+    >>> [asks_dose_amount(m) for m in ["how many milligrams of pregabalin is safe to take?",
+    ...  "what's the maximum dose of baclofen", "is 600mg of gabapentin too much?",
+    ...  "do they start you on a big dose for nerve pain meds",
+    ...  "how much exercise helps back pain?", "what medicines help spasticity"]]
+    [True, True, True, False, False, False]
+    """
+    return bool(_AMOUNT.search(message))
 
 
 def changes_own_medicine(message: str, earlier: str = "") -> bool:

@@ -9,7 +9,8 @@ refuse; follow-ups resolved against their history as the bot does) is run throug
 and its features recorded (`bot.coverage.FEATURES`); a class-balanced logistic model is fitted
 on them; then the dev set's questions are scored and the threshold set to refuse the most
 not-covered questions while refusing at most 3% of answerable ones. Questions about changing
-one's own medicine are left out: they get a fixed text whatever the score. `--check` prints
+one's own medicine or how much of one to take are left out: they get a fixed text whatever
+the score. `--check` prints
 the figures without writing. The blind set is never read.
 """
 
@@ -46,12 +47,13 @@ def _questions(path: Path) -> list[tuple[str, list[str], bool]]:
 
 def measure(bot, path: Path) -> list[Point]:
     from bot.core import MAX_HISTORY
-    from bot.medicine import changes_own_medicine
+    from bot.medicine import asks_dose_amount, changes_own_medicine
     from bot.retrieve import hybrid_search, retrieval_query
 
     points = []
     for question, history, answerable in _questions(path):
-        if changes_own_medicine(question, history[-1] if history else ""):
+        if changes_own_medicine(question, history[-1] if history else "") or \
+                asks_dose_amount(question):
             continue
         query = retrieval_query(question, history[-MAX_HISTORY:])
         vec = bot.embedder.encode([query])[0]

@@ -1,10 +1,11 @@
-"""Questions about changing one's own medicine are recognised, and nothing else is."""
+"""Questions about changing one's own medicine, or how much of one to take, are recognised,
+and nothing else is."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.medicine import changes_own_medicine
+from bot.medicine import DOSE_AMOUNT_TEXT, asks_dose_amount, changes_own_medicine
 
 ASKS = [
     "should I stop my Ocrevus because of back pain",
@@ -39,3 +40,32 @@ def test_not_recognised(message: str) -> None:
 def test_a_follow_up_about_it_needs_a_medicine_before_it() -> None:
     assert changes_own_medicine("can i stop it suddenly?", "Is gabapentin used for nerve pain?")
     assert not changes_own_medicine("can i stop it suddenly?", "What is sciatica?")
+
+
+AMOUNTS = [
+    "how many milligrams of pregabalin is safe to take?",
+    "How much baclofen can I take in one go?",
+    "whats the max dose of gabapentin",
+    "is 900mg amitriptyline a day ok?",
+    "how many tablets of co-codamol can I have",
+]
+NOT_AMOUNTS = [
+    *DOES_NOT,
+    "how much exercise helps back pain?",
+    "how many people with MS get Lhermitte's sign?",
+    "what is the starting dose usually like, low or high?",
+]
+
+
+@pytest.mark.parametrize("message", AMOUNTS)
+def test_dose_amounts_recognised(message: str) -> None:
+    assert asks_dose_amount(message)
+
+
+@pytest.mark.parametrize("message", NOT_AMOUNTS)
+def test_dose_amounts_not_recognised(message: str) -> None:
+    assert not asks_dose_amount(message)
+
+
+def test_the_dose_text_makes_no_claim_about_an_amount() -> None:
+    assert "mg" not in DOSE_AMOUNT_TEXT and not any(c.isdigit() for c in DOSE_AMOUNT_TEXT)
