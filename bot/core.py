@@ -22,12 +22,7 @@ import numpy as np
 
 from bot import compose, coverage, forms, rerank
 from bot.lexicon import expand
-from bot.medicine import (
-    DOSE_AMOUNT_TEXT,
-    MEDICINE_CHANGE_TEXT,
-    asks_dose_amount,
-    changes_own_medicine,
-)
+from bot.medicine import fixed_reply
 from bot.retrieve import Hit, content_words, hybrid_search, retrieval_query, unknown_terms
 from bot.safety import (
     DISCLAIMER,
@@ -278,10 +273,8 @@ class Bot:
         try:
             if not short:
                 body, refused = compose.EMPTY_TEXT, True
-            elif changes_own_medicine(short, past[-1] if past else ""):
-                body, refused = MEDICINE_CHANGE_TEXT, True  # fixed text, no claim
-            elif asks_dose_amount(short):
-                body, refused = DOSE_AMOUNT_TEXT, True  # fixed text, no claim
+            elif fixed := fixed_reply(short, past[-1] if past else ""):
+                body, refused = fixed, True  # a medicine question: fixed text, no claim
             elif embed_error or query_vec is None:
                 body = ERROR_TEXT
             else:

@@ -88,3 +88,21 @@ def changes_own_medicine(message: str, earlier: str = "") -> bool:
     if _OWN.search(message) or _BARE.search(message):
         return True
     return bool(earlier) and bool(_IT.search(message)) and bool(_ANY_MEDICINE.search(earlier))
+
+
+def fixed_reply(message: str, earlier: str = "") -> str | None:
+    """The fixed text a medicine question gets instead of quotes (changing one's own medicine,
+    or how much of one to take), or None. `earlier` as in `changes_own_medicine`.
+
+    >>> fixed_reply("should I stop my Ocrevus?") == MEDICINE_CHANGE_TEXT
+    True
+    >>> fixed_reply("what's the maximum dose of baclofen") == DOSE_AMOUNT_TEXT
+    True
+    >>> fixed_reply("what medicines help spasticity") is None
+    True
+    """
+    if changes_own_medicine(message, earlier):
+        return MEDICINE_CHANGE_TEXT
+    if asks_dose_amount(message):
+        return DOSE_AMOUNT_TEXT
+    return None

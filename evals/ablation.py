@@ -15,6 +15,7 @@ from typing import Any
 
 from evals.metrics import flatten, summarize
 from evals.run import run
+from evals.sets import SETS
 
 # variant -> Bot attributes to change
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -55,11 +56,10 @@ def table(figures: dict[str, dict[str, Any]]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.ablation", description=__doc__)
-    parser.add_argument("--set", default="dev", choices=("train", "dev", "dev2", "blind"))
+    parser.add_argument("--set", default="dev", choices=tuple(SETS))
     args = parser.parse_args(argv)
     import bot as bot_package
     from evals.schema import load_gold
-    from evals.sets import SETS
 
     bot = bot_package.load()
     items = load_gold(SETS[args.set])

@@ -23,6 +23,7 @@ from evals.errors import GoldFileError
 from evals.metrics import ItemResult, flatten, summarize
 from evals.run import System, run
 from evals.schema import GoldItem, load_gold, missing_evidence
+from evals.sets import SETS
 from evals.thresholds import Thresholds, Verdict, failed, load_thresholds, verdicts
 from ingest.corpus import load_corpus
 from ingest.errors import BotError
@@ -109,7 +110,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", type=Path, default=None,
                    help="one question file of your own, one JSON object a line")
     p.add_argument("--set", action="append", dest="sets",
-                   choices=("train", "dev", "dev2", "blind"),
+                   choices=tuple(SETS),
                    help="run only these sets (default: every set that exists)")
     p.add_argument("--previous", default="v0.1.0",
                    help="release whose snapshot (evals/previous/REF.json) is compared")
@@ -126,8 +127,6 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    from evals.sets import SETS
-
     if args.gold is not None:
         runs = {"custom": Path(args.gold)}
     else:

@@ -47,13 +47,12 @@ def _questions(path: Path) -> list[tuple[str, list[str], bool]]:
 
 def measure(bot, path: Path) -> list[Point]:
     from bot.core import MAX_HISTORY
-    from bot.medicine import asks_dose_amount, changes_own_medicine
+    from bot.medicine import fixed_reply
     from bot.retrieve import hybrid_search, retrieval_query
 
     points = []
     for question, history, answerable in _questions(path):
-        if changes_own_medicine(question, history[-1] if history else "") or \
-                asks_dose_amount(question):
+        if fixed_reply(question, history[-1] if history else "") is not None:
             continue
         query = retrieval_query(question, history[-MAX_HISTORY:])
         vec = bot.embedder.encode([query])[0]

@@ -33,9 +33,10 @@ from bot.safety.normalize import normalize
 from bot.safety.rules import RANK
 
 EVALS = Path(__file__).resolve().parent
-# Red-flag dev sets (each by its own writer, apart from the rules and the training data), then
-# the gold set, whose red flags and near misses count too.
-DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "redflag_dev2.jsonl", EVALS / "gold.jsonl")
+# Red-flag dev sets, each by its own writer apart from the rules and the training data; the
+# gold set's red flags and near misses count too.
+REDFLAG_DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "redflag_dev2.jsonl")
+GOLD_FILE = EVALS / "gold.jsonl"
 BLIND_FILE = EVALS / "blind_redflags.jsonl"
 
 
@@ -69,8 +70,8 @@ def load_items(path: Path, escalation_only: bool = False) -> list[Item]:
 
 def sets() -> dict[str, list[Item]]:
     train = [Item(f"train:{i}", ex.text, ex.level) for i, ex in enumerate(load_examples())]
-    dev = [it for path in DEV_FILES[:-1] for it in load_items(path)]
-    dev += load_items(DEV_FILES[-1], escalation_only=True)
+    dev = [it for path in REDFLAG_DEV_FILES for it in load_items(path)]
+    dev += load_items(GOLD_FILE, escalation_only=True)
     return {"training": train, "dev": dev, "blind": load_items(BLIND_FILE)}
 
 

@@ -69,3 +69,12 @@ def test_dose_amounts_not_recognised(message: str) -> None:
 
 def test_the_dose_text_makes_no_claim_about_an_amount() -> None:
     assert "mg" not in DOSE_AMOUNT_TEXT and not any(c.isdigit() for c in DOSE_AMOUNT_TEXT)
+
+
+def test_docstring_examples_hold() -> None:
+    import doctest
+
+    import bot.medicine
+
+    result = doctest.testmod(bot.medicine)
+    assert result.attempted >= 4 and result.failed == 0

@@ -105,11 +105,11 @@ _HYPOTHETICAL = re.compile(
     r"|(?:someone|somebody|a (?:guy|man|woman|lady|friend|person)|people|others)"
     r" (?:on|in|at|from) (?:reddit|facebook|the forum|a forum|an? \w+ group|my \w+ group"
     r"|the \w+ group|tiktok|youtube|twitter|instagram|online)"
+    r"|imagine (?:if |that )?(?:i|you|someone|my|a)"
     # another person's history told as history: the dead, and a family's past
     r"|my late \w+|(?:he|she|they) (?:passed(?! out)|died)\b|passed away|who died"
     r"|died (?:of|from)"
     r"|(?:runs?|ran) in (?:the|my|our) family|family history"
-    r"|imagine (?:if |that )?(?:i|you|someone|my|a)"
     # "why does my GP always ask if I've had cancer?" asks about a question, not a history
     r"|why (?:does|do|did|would|will) (?:my |the |a |your )?(?:gp|doctors?|nurses?|physio\w*"
     r"|consultants?|neuro\w*|they|people) (?:always |keep |still |even )?ask\w*)\b"
