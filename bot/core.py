@@ -202,7 +202,7 @@ class Bot:
         unknown = unknown_terms(self.index, query, lexicon=self.use_lexicon)
         known = len(content_words(text)) - len(unknown)
         return [best_sentence, best_chunk, bm25[0][1] if bm25 else 0.0, float(bool(unknown)),
-                float(len(unknown)), float(max(known, 0))]
+                float(len(unknown)), float(max(known, 0)), *map(float, query_vec)]
 
     def covered(self, query: str, hits: Sequence[Hit], candidates: dict[int, float],
                 query_vec: np.ndarray) -> bool:

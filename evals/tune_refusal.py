@@ -1,17 +1,20 @@
-"""`python -m evals.tune_refusal`: fit the coverage score on the training set and calibrate
-its threshold on the dev sets (`evals/gold.jsonl` and `evals/dev2.jsonl` together), for the
-model that answers; writes bot/coverage.json.
+"""`python -m evals.tune_refusal`: fit the coverage score on the training sets and calibrate
+its threshold on the dev sets (`evals.sets.DEV_SETS` together), for the model that answers;
+writes bot/coverage.json.
 
 The refusal score belongs to the model that answers: the adapted model's similarities are
 not the base model's (v0.1.0's thresholds, kept as the fallback, refuse a third of the dev
-set's answerable questions with it). Every question of the training set (`expect` answer or
+set's answerable questions with it). Every question of the training sets
+(`evals.sets.COVERAGE_TRAIN_FILES`) (`expect` answer or
 refuse; follow-ups resolved against their history as the bot does) is run through retrieval
 and its features recorded (`bot.coverage.FEATURES`); a class-balanced logistic model is fitted
 on them; then the dev set's questions are scored and the threshold set to refuse the most
 not-covered questions while refusing at most 3% of answerable ones. Questions about changing
 one's own medicine or how much of one to take are left out: they get a fixed text whatever
 the score. `--check` prints
-the figures without writing. The blind set is never read.
+the figures without writing; `--sweep` also prints the dev figures for other strengths of the
+L2 penalty (how `bot.coverage.L2` was chosen), each with the threshold calibrated on one dev set
+and read on the others. The blind set is never read.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from evals.sets import SETS, dev_files
+from evals.sets import COVERAGE_TRAIN_FILES, DEV_SETS, SETS, dev_files
 
 
 class Point(NamedTuple):
@@ -71,34 +74,59 @@ def rates(model, points: list[Point]) -> tuple[float, float]:
     return (sum(neg) / max(len(neg), 1), sum(pos) / max(len(pos), 1))
 
 
-def tune(bot) -> tuple[object, list[Point], list[Point]]:
+def fitted(bot, train: list[Point], dev: list[Point], l2: float):
+    """The coverage model fitted on `train` with penalty `l2`, its threshold calibrated on
+    `dev`."""
     from bot.core import model_tag
     from bot.coverage import CoverageModel, calibrate, fit
 
-    train = measure(bot, SETS["train"])
-    dev = [p for path in dev_files() for p in measure(bot, path)]
     x = np.array([p.features for p in train])
     y = np.array([p.answerable for p in train], int)
-    mean, scale, w, b = fit(x, y)
+    mean, scale, w, b = fit(x, y, l2=l2)
     draft = CoverageModel(tuple(mean.round(6)), tuple(scale.round(6)), tuple(w.round(6)),
                           round(b, 6), 0.5, model_tag(bot.embedder.name))
     threshold = calibrate([draft.probability(p.features) for p in dev],
                           [p.answerable for p in dev])
-    return draft._replace(threshold=threshold), train, dev
+    return draft._replace(threshold=threshold)
+
+
+def tune(bot, l2: float | None = None) -> tuple[object, list[Point], list[Point]]:
+    from bot.coverage import L2
+
+    train = [p for path in COVERAGE_TRAIN_FILES if path.is_file() for p in measure(bot, path)]
+    dev = [p for path in dev_files() for p in measure(bot, path)]
+    return fitted(bot, train, dev, L2 if l2 is None else l2), train, dev
+
+
+def sweep(bot, train: list[Point]) -> None:
+    """Per L2 strength: each dev set's figures at the threshold calibrated on the others."""
+    devs = {name: measure(bot, SETS[name]) for name in DEV_SETS if SETS[name].is_file()}
+    for l2 in (0.01, 0.03, 0.1, 0.3):
+        row = f"l2={l2:<5}"
+        for name, points in devs.items():
+            rest = [p for other, ps in devs.items() if other != name for p in ps]
+            recall, false = rates(fitted(bot, train, rest, l2), points)
+            row += f" | {name} (threshold from the others) recall={recall:.3f} false={false:.3f}"
+        print(row)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.tune_refusal", description=__doc__)
     parser.add_argument("--check", action="store_true", help="print, do not write")
+    parser.add_argument("--sweep", action="store_true", help="also compare L2 strengths on dev")
     args = parser.parse_args(argv)
     import bot as bot_package
-    from bot.coverage import FEATURES, PATH, save
+    from bot.coverage import FEATURES, PATH, RETRIEVAL_FEATURES, save
 
     bot = bot_package.load()
     model, train, dev = tune(bot)
-    print(f"model {model.model}; features {', '.join(FEATURES)}")
-    print("weights " + ", ".join(f"{f}={w:+.2f}" for f, w in zip(FEATURES, model.weights,
-                                                                    strict=True)))
+    print(f"model {model.model}; features {', '.join(RETRIEVAL_FEATURES)} and the query's "
+          f"{len(FEATURES) - len(RETRIEVAL_FEATURES)}-dimensional embedding")
+    print("retrieval weights " + ", ".join(
+        f"{f}={w:+.2f}" for f, w in zip(FEATURES[:len(RETRIEVAL_FEATURES)], model.weights,
+                                         strict=False)))
+    if args.sweep:
+        sweep(bot, train)
     for name, points in (("train (fitted)", train), ("dev (calibrated)", dev)):
         recall, false = rates(model, points)
         print(f"{name:17} n={len(points)} threshold={model.threshold:.4f} refusal recall="

@@ -158,8 +158,9 @@ def test_refuses_what_the_articles_do_not_cover(bot, question: str) -> None:
 def test_refusal_score_is_the_tuned_one_for_the_model_that_answers(bot) -> None:
     """bot/coverage.json belongs to the model the bot embeds with, and its threshold is the
     one calibration on the dev sets gives; if the model or retrieval changes, re-run
-    `python -m evals.tune_refusal`. Recall is what the calibration reaches today on both dev
-    sets (0.60): a change that loses refusals fails here."""
+    `python -m evals.tune_refusal`. Recall is what the calibration reaches today on the dev
+    sets together (0.881, with the question's embedding among the features; 0.58 without):
+    a change that loses refusals fails here."""
     from bot.core import model_tag
     from evals.tune_refusal import rates, tune
 
@@ -168,7 +169,7 @@ def test_refusal_score_is_the_tuned_one_for_the_model_that_answers(bot) -> None:
     model, _, dev = tune(bot)
     assert abs(model.threshold - bot.coverage.threshold) < 0.02
     recall, false = rates(bot.coverage, dev)
-    assert recall >= 0.55 and false <= 0.03
+    assert recall >= 0.85 and false <= 0.03
 
 
 @pytest.mark.slow

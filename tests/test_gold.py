@@ -159,16 +159,27 @@ def test_gold_questions_are_held_out_from_tuning_sets(gold, name):
     assert leaked == []
 
 
-# -- the second dev set (evals/dev2.jsonl, another writer) ------------------------------------
+# -- the later sets, each by its own writer who read only the articles -----------------------
+# name: (file, at least this many (expect, follow-up?) items)
+LATER_SETS = {
+    "dev2": ("evals/dev2.jsonl", {("answer", False): 150, ("answer", True): 25,
+                                  ("refuse", False): 40}),
+    "dev3": ("evals/dev3.jsonl", {("answer", False): 180, ("answer", True): 10,
+                                  ("refuse", False): 120}),
+    "train2": ("evals/train2.jsonl", {("answer", False): 200, ("answer", True): 10,
+                                      ("refuse", False): 300}),
+}
+ALL_SETS = ["evals/train.jsonl", "evals/gold.jsonl", "evals/blind.jsonl",
+            "evals/refusal_tuning.jsonl"] + [path for path, _ in LATER_SETS.values()]
 
-DEV2 = ROOT / "evals" / "dev2.jsonl"
 
-
-def test_dev2_is_valid_and_its_evidence_occurs_in_the_corpus(docs):
-    items = load_gold(DEV2)
+@pytest.mark.parametrize("name", sorted(LATER_SETS))
+def test_later_set_is_valid_and_its_evidence_occurs_in_the_corpus(docs, name):
+    path, minimum = LATER_SETS[name]
+    items = load_gold(ROOT / path)
     kinds = Counter((item.expect, bool(item.history)) for item in items)
-    assert kinds[("answer", False)] >= 150 and kinds[("answer", True)] >= 25
-    assert kinds[("refuse", False)] >= 40
+    assert {kind: kinds[kind] for kind in minimum} == {
+        kind: max(kinds[kind], least) for kind, least in minimum.items()}
     bodies = [normalize(doc.body) for doc in docs]
     missing = [(item.id, span) for item in items for span in item.evidence
                if not any(normalize(span) in body for body in bodies)]
@@ -176,14 +187,16 @@ def test_dev2_is_valid_and_its_evidence_occurs_in_the_corpus(docs):
     assert all(item.evidence for item in items if item.expect == "answer")
 
 
-@pytest.mark.parametrize("name", ["evals/train.jsonl", "evals/gold.jsonl", "evals/blind.jsonl",
-                                  "evals/refusal_tuning.jsonl"])
-def test_dev2_questions_are_held_out_from_the_other_sets(name):
-    path = ROOT / name
+@pytest.mark.parametrize(("name", "other"), [(name, other) for name in sorted(LATER_SETS)
+                                             for other in ALL_SETS
+                                             if other != LATER_SETS[name][0]])
+def test_later_set_questions_are_held_out_from_the_other_sets(name, other):
+    path = ROOT / other
     if not path.is_file():
-        pytest.skip(f"{name} is not in this checkout")
+        pytest.skip(f"{other} is not in this checkout")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
     others = {normalize(row.get("question") or "") for row in rows}
-    leaked = [item.id for item in load_gold(DEV2) if normalize(item.question) in others]
+    leaked = [item.id for item in load_gold(ROOT / LATER_SETS[name][0])
+              if normalize(item.question) in others]
     assert leaked == []
