@@ -160,6 +160,27 @@ RED_FLAGS = [
      "cancer-history-back-pain"),
     ("new pins and needles in both hands for the last 48 hours", "urgent",
      "new-symptoms-over-24h"),
+    # concepts added with the third red-flag dev set: NHS "call 999" allergy and bleeding,
+    # one eye going dark at once, a sensory level, incontinence unnoticed, passive wishes
+    ("my tongue is swelling and my throat feels tight after the new tablets", "emergency",
+     "severe-allergic-reaction"),
+    ("stung on the arm and now my lips are swollen and I'm wheezing", "emergency",
+     "severe-allergic-reaction"),
+    ("he's been throwing up blood this morning", "emergency", "vomiting-or-coughing-blood"),
+    ("my cut won't stop bleeding", "emergency", "vomiting-or-coughing-blood"),
+    ("the vision in my left eye just went, all at once", "emergency", "sudden-loss-of-sight"),
+    ("numb from the waist down since lunchtime", "emergency", "rising-numbness"),
+    ("the tingling has crept up from my toes to my hips", "emergency", "rising-numbness"),
+    ("she was incontinent this morning and didn't know", "emergency",
+     "bladder-bowel-control-lost"),
+    ("there's hardly any feeling when I open my bowels now", "emergency",
+     "cannot-feel-toilet"),
+    ("numb where my knickers sit since yesterday", "emergency", "saddle-numbness"),
+    ("not sure I want to be here much longer", "crisis", "wish-to-die"),
+    ("part of me is hoping this illness finishes me off", "crisis", "wish-to-die"),
+    ("I'm scared of what I might do tonight", "crisis", "wish-to-die"),
+    ("I've put my affairs in order", "crisis", "wish-to-die"),
+    ("I skip meals to punish myself", "crisis", "self-harm"),
 ]
 
 # Negations and benign near misses: none of these may escalate.
@@ -191,6 +212,10 @@ QUIET = [
     "what helps spasticity?",
     "is gabapentin used for nerve pain?",
     "Can MS cause double vision?",
+    "hay fever season again, my eyes are swollen and itchy",
+    "a little blood when I brush my gums",
+    "my wife will kill me if I skip physio again",
+    "the kids will be the end of me this summer holiday",
     "",
     "   ",
     # scope: negation, time, knowledge questions, hypotheticals, idioms, heat
@@ -338,6 +363,9 @@ def test_a_rule_with_an_unknown_level_is_refused() -> None:
     ("STEROID", ["steroids", "prednisolone", "pred", "osteoporosis", "brittle bones"]),
     ("LETHAL", ["lethal", "fatal", "to not wake up", "stop my heart"]),
     ("VEHICLE_HARM", ["crash the car", "drive into a wall", "step in front of"]),
+    ("AIRWAY_SWELLING", ["anaphylaxis", "throat is closing", "tongue swelling", "epipen"]),
+    ("BLOOD_UP", ["vomiting blood", "coughed up blood", "threw up some blood",
+                  "won't stop bleeding", "bleeding heavily"]),
 ])
 def test_each_concept_knows_the_lay_words(concept: str, words: list[str]) -> None:
     pattern = re.compile(r"\b(?:" + getattr(lexicon, concept) + r")\b")

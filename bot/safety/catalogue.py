@@ -25,9 +25,12 @@ from typing import NamedTuple
 
 from bot.safety.lexicon import (
     ACCIDENT,
+    AIRWAY_SWELLING,
+    ALLERGY_SIGN,
     AREA,
     BACK,
     BLADDER,
+    BLOOD_UP,
     BOTH_EYES,
     BREATH,
     CANCER,
@@ -53,6 +56,7 @@ from bot.safety.lexicon import (
     STEROID,
     STIFF_NECK,
     SUDDEN_SHARP,
+    SWELLING,
     SYMPTOM,
     VEHICLE_HARM,
     WEIGHT,
@@ -103,8 +107,11 @@ RULES: tuple[Rule, ...] = (
           r"(?:don'?t|do not|didn'?t|no longer|never) (?:know|notice|realis\w*|realiz\w*|feel)"
           r" (?:when|that|if) (?:i|i'm|i've|i'd|i was|he|she) " + gap(2)
           + r"(?:need|needed|have to|going|gone|wet|peed|weed|pooed|soiled|leak\w*|go)",
-          r"(?:wet|wetting|peed|peeing|weed|weeing|leak\w*|soiled|soiling) " + gap(3)
-          + r"without (?:even )?(?:noticing|realis\w*|realiz\w*|feeling|knowing)",
+          r"(?:wet|wetting|peed|peeing|weed|weeing|leak\w*|soiled|soiling|incontinen\w*) "
+          + gap(3) + r"without (?:even )?(?:noticing|realis\w*|realiz\w*|feeling|knowing)",
+          r"(?:been|was|is|am|'?s|'?m|became|become|being) (?:\w+ )?incontinen\w* (?:\w+ )?"
+          r"(?:today|tonight|twice|again|this (?:morning|afternoon|evening|week)|since|last night"
+          r"|for the first time|\d+ times|three times|a few times)",
           r"(?:lost|losing|lose|loss of|no|no longer have) (?:any |all )?(?:the )?"
           r"(?:control (?:of|over) |control |feeling in )(?:my |the |his |her )?"
           r"(?:" + BLADDER + r"|wee|pee|urine|poo|poop|bowel movements)",
@@ -146,6 +153,10 @@ RULES: tuple[Rule, ...] = (
           FEEL_NEG + r" (?:when|if|that) i (?:need|have|want|'?m going|am going) (?:to )?"
           r"(?:a )?(?:pee|wee|poo|poop|go)",
           FEEL_NEG + r" (?:my ?self|it) (?:peeing|weeing|pooing|coming out)",
+          r"(?:no|lost (?:all )?(?:the )?|los(?:s|ing) (?:of )?|reduced|less|hardly any|barely any)"
+          r" (?:feeling|sensation) " + gap(2) + r"(?:when|while|as) (?:i |he |she )?(?:pee|wee"
+          r"|poo|poop|urinat\w*|pass (?:urine|water|stools?|a stool)|open (?:my|his|her) bowels"
+          r"|go to the (?:toilet|loo))",
           r"(?:" + NUMB + "|" + FEEL_NEG + r" (?:anything|a thing|much)) " + gap(3)
           + r"(?:when|while|as) i (?:go to|use|sit on|am on|'?m on) (?:the )?(?:toilet|loo"
           r"|bathroom|lavatory)"),
@@ -179,6 +190,19 @@ RULES: tuple[Rule, ...] = (
           r"(?:weak\w*|numb\w*|numnes+|tingl\w*|paraly[sz]\w*|pins and needles|no feeling"
           r"|lost (?:the )?feeling) " + gap(3) + r"(?:in |down |of )?both (?:of )?"
           r"(?:my |his |her |the )?(?:legs?|leggs|feet|sides)",
+          unless=CHRONIC),
+    # A "sensory level": numbness rising up the body or everything below the chest or waist —
+    # both legs at once, from the spinal cord.
+    rule("rising-numbness", "emergency",
+          NUMB + " " + gap(4) + r"(?:from (?:my |his |her |the )?(?:chest|waist|belly ?button|ribs"
+          r"|breasts?|nipples|stomach|tummy|belly|hips) (?:down|downwards)|(?:spreading|moving"
+          r"|creeping|rising|climbing|going|travell?ing|working its way|crept|spread|moved) "
+          + gap(4) + r"(?:up|upwards) " + gap(3) + r"(?:to|past|as far as|towards|now at|at)"
+          r" (?:my |his |her |the )?(?:waist|belly ?button|hips|chest|ribs|stomach|tummy|belly"
+          r"|groin|knees|thighs|nipples))",
+          r"(?:from|below) (?:my |his |her |the )?(?:chest|waist|belly ?button|ribs|nipples)"
+          r" (?:down|downwards)? ?" + gap(3) + r"(?:is |are |has |have |went |gone |feels? )?"
+          + NUMB,
           unless=CHRONIC),
     rule("legs-giving-way", "emergency",
           LEGS + " " + gap(4) + r"(?:giving|gave|give|gives|went|gone|going|turned|turning"
@@ -336,6 +360,17 @@ RULES: tuple[Rule, ...] = (
           r"(?:don'?t|dont|do not) think i can (?:keep going|go on|carry on|cope)"
           r"|" + CANT + r" (?:keep going|go on|carry on)(?= *(?:$|[.,!?;]))",
           r"(?:sleep|go to sleep) and (?:never|not) wake up",
+          r"(?:not sure|unsure|don'?t know|not certain|no longer sure) (?:if |whether |that )?i"
+          r" (?:want|wanna|still want) to (?:be here|be alive|live|go on|carry on|exist"
+          r"|be around|wake up)",
+          r"(?:(?:wouldn'?t|wouldnt|isn'?t|isnt) it (?:just )?(?:be )?(?:so )?)?"
+          r"(?:nice|good|easier|better|peaceful|a relief) (?:to |if i could )?(?:just )?"
+          r"(?:not exist|stop existing|cease to exist|disappear for good|not be here)",
+          r"(?:hop\w*|wish\w*|pray\w*|want\w*|let(?:ting)?) " + gap(4) + r"(?:finish(?:es)?"
+          r"|kills?) me(?: off)?",
+          r"scared (?:of )?(?:my ?self|what i might do|what i'?ll do|i might do something)",
+          r"(?:put\w*|get\w*|got|sort\w*) (?:all )?(?:my )?affairs in order"
+          r"|sorted (?:everything|it all|things) (?:out )?for after",
           CANT + r" cope (?:with )?(?:living|life|being alive)",
           CANT + r" cope (?:anymore|any more)",
           r"(?:tired|sick) of (?:living|being alive|life)",
@@ -360,6 +395,9 @@ RULES: tuple[Rule, ...] = (
           r"(?:punch\w*|bang\w*|hit\w*) " + gap(4) + r"(?:till|until) (?:it|they|i) bleed\w*",
           r"(?:hit|hitting|stab\w*) my (?:own )?(?:\w+ )?(?:legs?|arms?|hands?) with a (?:hammer"
           r"|knife)",
+          r"(?:starv\w*|cut\w*|burn\w*|hurt\w*|hit\w*|bang\w*) (?:my ?self|myself|my body)"
+          r" " + gap(2) + r"(?:to|as) punish",
+          r"(?:to|as a way to|as) punish (?:my ?self|myself|my body)",
           r"(?:hurt|hurting|punish|punishing|starve|starving)"
           r" (?:my ?self|myself) (?:on purpose|deliberately|intentionally|again|to cope|to feel"
           r"|because)",
@@ -511,6 +549,13 @@ RULES: tuple[Rule, ...] = (
           + BOTH_EYES, r"(?:gone|went|going) (?:completely |totally )?blind",
           r"(?:everything|it) went (?:black|dark) in (?:one|my|his|her) (?:\w+ )?eye",
           r"like a (?:curtain|blind|shadow) (?:came|coming|has come) down",
+          r"(?:vision|sight|eyesight) " + gap(5) + r"(?:vanished|disappeared|went|gone|blacked out"
+          r"|cut out|switched off),? " + gap(3) + r"(?:sudden\w*|all at once|at once|in (?:a )?"
+          r"(?:second|seconds|an instant)|just like that|completely (?:dark|black)|totally (?:dark"
+          r"|black))",
+          r"(?:sudden\w*|all at once|out of nowhere) " + gap(2) + r"(?:my |the )?(?:vision|sight"
+          r"|eyesight) " + gap(4) + r"(?:vanished|disappeared|went (?:black|dark)|blacked out"
+          r"|cut out)",
           unless=r"blurr\w*|for a (?:second|moment)|hot bath|sauna|shower|heat|" + OLD),
     rule("seizure", "emergency", SEIZURE, r"(?:two|three|several|\d+) fits",
          r"fits? back to back", unless=r"history of|epilep\w* (?:for|since)|" + OLD),
@@ -522,6 +567,12 @@ RULES: tuple[Rule, ...] = (
           r"breath\w* (?:is |are |has gone )?(?:really |very )?(?:laboured|labored|strange\w*|noisy"
           r"|shallow|rasping|rattl\w*)", r"(?:going|gone|turned|turning) (?:grey|gray|blue)",
           unless=r"after (?:running|stairs|the stairs|exercise|climbing)|when i run|" + OLD),
+    rule("severe-allergic-reaction", "emergency", AIRWAY_SWELLING,
+          SWELLING + r"[^.!?\n]{0,80}" + ALLERGY_SIGN, ALLERGY_SIGN + r"[^.!?\n]{0,80}" + SWELLING,
+          unless=r"hay ?fever|sore throat|tonsil\w*|cold|" + OLD),
+    rule("vomiting-or-coughing-blood", "emergency", BLOOD_UP,
+          unless=r"streaks?|specks?|fleck\w*|tiny|a (?:little|bit|spot)|nose ?bleed\w*|gums|"
+          r"period|" + OLD),
     # -- crisis: means of harm asked as a question ------------------------------------------
     rule("lethal-dose-question", "crisis",
           r"how (?:many|much) " + gap(5) + LETHAL,
@@ -584,6 +635,9 @@ CATALOGUE: dict[str, Entry] = {
                              "thighs (saddle area)", _CES),
     "sexual-numbness": Entry("new loss of sexual sensation or erection with back pain", _CES),
     "both-legs-weak-or-numb": Entry("new weakness, numbness or floppy feet in both legs", _CES),
+    "rising-numbness": Entry(
+        "numbness or tingling rising up from the feet, or everything below the chest or waist "
+        "(both legs at once)", _CES),
     "legs-giving-way": Entry("legs giving way, suddenly can't stand or walk", _CES),
     "sciatica-both-legs": Entry("sciatica in both legs", "NICE NG59; " + _CES),
     "pain-down-both-legs": Entry("sciatic pain spreading down both legs", "NICE NG59; " + _CES),
@@ -597,10 +651,17 @@ CATALOGUE: dict[str, Entry] = {
     "sudden-severe-headache": Entry(
         "sudden worst-ever headache; headache with stiff neck, fever or rash",
         _999 + ": sudden severe headache; NHS, Meningitis"),
-    "sudden-loss-of-sight": Entry("sudden loss of sight, both eyes or total", _999),
+    "sudden-loss-of-sight": Entry("sudden loss of sight: both eyes, total, or one eye all at once",
+                                  _999),
     "seizure": Entry("a seizure or fit", _999 + ": seizure"),
     "collapse-or-unresponsive": Entry("collapse, passing out, unresponsive", _999),
     "breathing-difficulty": Entry("struggling to breathe, choking, blue lips", _999),
+    "severe-allergic-reaction": Entry(
+        "throat or tongue swelling or closing; face or lips swelling with wheeze, faintness or "
+        "hives (anaphylaxis)", _999 + ": severe allergic reaction"),
+    "vomiting-or-coughing-blood": Entry(
+        "vomiting or coughing up blood, bleeding that will not stop",
+        _999 + ": severe bleeding; NHS, Vomiting blood (nhs.uk/conditions/vomiting-blood)"),
     "suicide": Entry("any mention of suicide", _CRISIS),
     "kill-myself": Entry("wanting to kill oneself or end one's life", _CRISIS),
     "wish-to-die": Entry("passive wishes to die, being a burden, no point in living, goodbyes",

@@ -11,7 +11,7 @@ Training data (in plain sight, `bot/safety/data/`): `redflag_tuning.jsonl`, the 
 release's 528 messages, and `redflag_train*.jsonl`, messages written from the clinical sources
 by writers who never read the rules. Labels: emergency, crisis, urgent or null (benign, many of
 them near misses: negations, past events, knowledge questions, idioms). The dev sets that
-choose thresholds and variants (`evals/redflag_dev.jsonl`, `evals/redflag_dev2.jsonl`) and the
+choose thresholds and variants (`evals/redflag_dev*.jsonl`) and the
 blind set are never trained on.
 
 Training: cross-entropy with class-balanced weights over a linear layer on the normalized,

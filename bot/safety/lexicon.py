@@ -39,6 +39,8 @@ AREA = (
     r"|(?:my|the|his|her) (?:groin|genitals?|genital area|privates?|private (?:parts|area|bits)"
     r"|bits|crotch|bum|butt|buttocks?|backside|bottom|bum cheeks|anus|back passage|perineum"
     r"|vagina|vulva|penis|testicles|inner thighs|rear end|saddle(?: area)?)"
+    r"|where (?:my|your|his|her) (?:underwear|pants|knickers|boxers|undies) (?:goes|go|sits?"
+    r"|would be|touch\w*)|vagina|vulva|labia|penis|testicles|scrotum|anus"
     r"|(?:the |my )?(?:groin|genital|crotch|buttock|bottom|bum|anal|private|saddle) (?:area|region)"
     r"|groin|genitals|crotch|buttocks|perineum)"
 )
@@ -171,3 +173,24 @@ END_PAIN = (
     r"|(?:end|stop) (?:the|this|my) (?:pain|suffering)(?: for good| forever)|on purpose"
     r"|deliberately|so it(?:'s| is) over|be done with it|for good|forever)"
 )
+# A severe allergic reaction (NHS "call 999": sudden swelling of the lips, mouth, throat or
+# tongue, breathing difficulty, fainting).
+AIRWAY_SWELLING = (
+    r"(?:anaphyla\w*|epi-?pen|(?:throat|tongue|airway) " + gap(2) + r"(?:(?:is|are|'s|has|feels?"
+    r"|keeps?) )?(?:clos\w*|clos\w* up|swell\w*|swollen|tight\w*|block\w*))"
+)
+SWELLING = r"(?:(?:face|lips?|mouth|eyes?|eyelids?) " + gap(3) + r"(?:swell\w*|swollen|puff\w*))"
+ALLERGY_SIGN = (
+    r"(?:wheez\w*|breath\w*|faint\w*|dizz\w*|hives|rash|allerg\w*|reaction|sting\w*"
+    r"|stung|throat|swallow\w*|collaps\w*)"
+)
+# Blood brought up, or bleeding that will not stop (NHS: vomiting blood needs emergency care;
+# "call 999": severe bleeding).
+BLOOD_UP = (
+    r"(?:(?:vomit\w*|throw\w* up|threw up|puk\w*|being sick|been sick|cough\w*(?: up)?"
+    r"|spit\w* up|bring\w* up) " + gap(4) + r"blood|blood " + gap(3) + r"(?:in|when i) "
+    r"(?:my )?(?:vomit|sick|cough|puke)|bleeding (?:heavily|badly|a lot|everywhere)"
+    r"|(?:won'?t|will not|can'?t|cannot) stop (?:the )?bleeding|bleeding (?:that )?(?:won'?t|will"
+    r" not) stop|heavy bleeding|blood everywhere)"
+)
+

@@ -283,7 +283,12 @@ IDIOMS = re.compile(
     r"|(?:laughing|laughed) my head off|knock(?:ed)? (?:me|myself) out (?:cold )?(?:with|on)"
     r"|over my dead body|dead (?:of|in the) (?:night|winter)|fit (?:and|as) (?:healthy|a fiddle)"
     r"|keep(?:ing)? fit|get(?:ting)? fit|fit(?:ness)? (?:class|classes|instructor)"
-    r"|(?:would|'d) kill (?:me|him|her))"
+    r"|(?:would|'d) kill (?:me|him|her)"
+    r"|(?:boss|mum|mom|dad|wife|husband|partner|sister|brother|kids|teacher|friend|he|she|they)"
+    r"(?:'ll| will| is going to| is gonna| would) (?:literally |actually )?(?:kill|murder)"
+    r" (?:me|us)"
+    r"|(?:kids|children|they|he|she|you|boss|job|work)(?:'ll| will| are going to| is going to)"
+    r" be the (?:end|death) of me)"
 )
 
 
