@@ -5,8 +5,8 @@
 
 Sets: **training** (`bot/safety/data/*.jsonl`, what the classifier is fitted on), **dev**
 (`evals/redflag_dev.jsonl`, `evals/redflag_dev2.jsonl` and `evals/redflag_dev3.jsonl`, each
-written by its own writer apart from the rules and the training data, plus the red-flag and near-miss items of
-`evals/gold.jsonl`: what thresholds and variants are chosen on) and **blind**
+written by its own writer apart from the rules and the training data, plus the red-flag and
+near-miss items of `evals/gold.jsonl`: what thresholds and variants are chosen on) and **blind**
 (`evals/blind_redflags.jsonl`, written by someone who read only the articles and the clinical
 sources; frozen, reported, never chosen on). Per set and level: recall (an urgent message
 counts as caught when it gets urgent or emergency), precision of the most severe level shown,

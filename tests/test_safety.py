@@ -789,4 +789,4 @@ def test_dev_recall_and_false_escalation_hold(counted) -> None:
 
 
 # What dev gives today, rounded down: a change that loses recall fails here.
-DEV_FLOOR = {"emergency": 0.98, "crisis": 0.95, "urgent": 0.98, "benign": 0.08}
+DEV_FLOOR = {"emergency": 0.99, "crisis": 0.97, "urgent": 0.98, "benign": 0.11}

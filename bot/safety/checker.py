@@ -36,7 +36,7 @@ from bot.types import LEVELS
 # P(level) at which the learned channel fires, per level. Chosen on the dev set by `python -m
 # evals.tune_safety --no-blind --sweep`: per level, the best recall among thresholds that fire
 # on at most BENIGN_BUDGET of dev's benign messages, and of those the highest.
-THRESHOLDS: dict[str, float] = {"emergency": 0.7, "crisis": 0.3, "urgent": 0.7}
+THRESHOLDS: dict[str, float] = {"emergency": 0.2, "crisis": 0.3, "urgent": 0.5}
 COVER_CHARS = 500  # the whole message is read as one text up to this (128 word pieces)
 MAX_UNITS = 16  # sentences embedded at most, per message
 MAX_UNIT_CHARS = 400
