@@ -90,6 +90,16 @@ def evaluate(
     return Evaluation(summary, bot_results, base_results, judged)
 
 
+def red_flag_sets(answer_sets: Sequence[str]) -> tuple[str, ...]:
+    """The red-flag sets shown under a run of these answer sets: blind only beside blind, so a
+    run that leaves blind out (`--set dev`, while choosing) does not show it either.
+
+    >>> red_flag_sets(["dev"]), red_flag_sets(["train", "dev", "blind"])
+    (('training', 'dev'), ('training', 'dev', 'blind'))
+    """
+    return ("training", "dev") + (("blind",) if "blind" in answer_sets else ())
+
+
 def previous_run(items: Sequence[GoldItem], bodies: Mapping[str, str], set_name: str,
                  ref: str) -> list[ItemResult] | None:
     from evals.compare import snapshot_results
@@ -179,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if bot.checker is not None:
             from evals.tune_safety import table as safety_table
 
-            table = f"{table}\n\n{safety_table(bot.checker)}"
+            table = f"{table}\n\n{safety_table(bot.checker, red_flag_sets(results))}"
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "summary.md").write_text(table + "\n", encoding="utf-8")
         print(table.split("\n## ")[0])

@@ -10,6 +10,7 @@ import json
 import pytest
 
 import evals.baseline
+import evals.cli
 import evals.match
 import evals.metrics
 import evals.report
@@ -59,7 +60,7 @@ def result(gold: GoldItem, rep: Reply, retrieved=(), ms: float = 10.0) -> ItemRe
 
 
 @pytest.mark.parametrize("module", [evals.match, evals.metrics, evals.schema, evals.thresholds,
-                                    evals.baseline, evals.report])
+                                    evals.baseline, evals.report, evals.cli])
 def test_docstring_examples(module):
     outcome = doctest.testmod(module)
     assert outcome.attempted > 0 and outcome.failed == 0
