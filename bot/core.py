@@ -192,7 +192,7 @@ class Bot:
                 for i, s in relevance.items()}
 
     def coverage_features(self, query: str, hits: Sequence[Hit],
-                          candidates: dict[int, float], query_vec: np.ndarray) -> list[float]:
+                          candidates: dict[int, float], query_vec: np.ndarray) -> np.ndarray:
         """What the coverage score reads (bot.coverage.FEATURES), from this answer's work."""
         best_sentence = max(candidates.values(), default=0.0)
         best_chunk = max((float(self.index.chunk_vectors[h.chunk] @ query_vec) for h in hits),
@@ -201,8 +201,9 @@ class Bot:
         bm25 = self.index.bm25_chunks(text, 1)
         unknown = unknown_terms(self.index, query, lexicon=self.use_lexicon)
         known = len(content_words(text)) - len(unknown)
-        return [best_sentence, best_chunk, bm25[0][1] if bm25 else 0.0, float(bool(unknown)),
-                float(len(unknown)), float(max(known, 0)), *map(float, query_vec)]
+        retrieval = [best_sentence, best_chunk, bm25[0][1] if bm25 else 0.0,
+                     float(bool(unknown)), float(len(unknown)), float(max(known, 0))]
+        return np.concatenate((retrieval, query_vec)).astype(float)
 
     def covered(self, query: str, hits: Sequence[Hit], candidates: dict[int, float],
                 query_vec: np.ndarray) -> bool:

@@ -26,13 +26,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from evals.sets import COVERAGE_TRAIN_FILES, DEV_SETS, SETS, dev_files
+from evals.sets import COVERAGE_TRAIN_FILES, DEV_SETS, SETS
 
 
 class Point(NamedTuple):
     question: str
     answerable: bool
-    features: list[float]
+    features: np.ndarray
 
 
 def _questions(path: Path) -> list[tuple[str, list[str], bool]]:
@@ -90,17 +90,24 @@ def fitted(bot, train: list[Point], dev: list[Point], l2: float):
     return draft._replace(threshold=threshold)
 
 
-def tune(bot, l2: float | None = None) -> tuple[object, list[Point], list[Point]]:
+def dev_points(bot) -> dict[str, list[Point]]:
+    """Each dev set that exists, measured once, by name."""
+    return {name: measure(bot, SETS[name]) for name in DEV_SETS if SETS[name].is_file()}
+
+
+def tune(bot, devs: dict[str, list[Point]] | None = None
+         ) -> tuple[object, list[Point], list[Point]]:
+    """The coverage model (fitted on the training sets, calibrated on the dev sets pooled),
+    with the training points and the pooled dev points; `devs` reuses a `dev_points` result."""
     from bot.coverage import L2
 
     train = [p for path in COVERAGE_TRAIN_FILES if path.is_file() for p in measure(bot, path)]
-    dev = [p for path in dev_files() for p in measure(bot, path)]
-    return fitted(bot, train, dev, L2 if l2 is None else l2), train, dev
+    dev = [p for points in (dev_points(bot) if devs is None else devs).values() for p in points]
+    return fitted(bot, train, dev, L2), train, dev
 
 
-def sweep(bot, train: list[Point]) -> None:
+def sweep(bot, train: list[Point], devs: dict[str, list[Point]]) -> None:
     """Per L2 strength: each dev set's figures at the threshold calibrated on the others."""
-    devs = {name: measure(bot, SETS[name]) for name in DEV_SETS if SETS[name].is_file()}
     for l2 in (0.01, 0.03, 0.1, 0.3):
         row = f"l2={l2:<5}"
         for name, points in devs.items():
@@ -119,14 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     from bot.coverage import FEATURES, PATH, RETRIEVAL_FEATURES, save
 
     bot = bot_package.load()
-    model, train, dev = tune(bot)
+    devs = dev_points(bot)
+    model, train, dev = tune(bot, devs)
     print(f"model {model.model}; features {', '.join(RETRIEVAL_FEATURES)} and the query's "
           f"{len(FEATURES) - len(RETRIEVAL_FEATURES)}-dimensional embedding")
     print("retrieval weights " + ", ".join(
-        f"{f}={w:+.2f}" for f, w in zip(FEATURES[:len(RETRIEVAL_FEATURES)], model.weights,
-                                         strict=False)))
+        f"{f}={w:+.2f}" for f, w in zip(RETRIEVAL_FEATURES,
+                                         model.weights[:len(RETRIEVAL_FEATURES)], strict=True)))
     if args.sweep:
-        sweep(bot, train)
+        sweep(bot, train, devs)
     for name, points in (("train (fitted)", train), ("dev (calibrated)", dev)):
         recall, false = rates(model, points)
         print(f"{name:17} n={len(points)} threshold={model.threshold:.4f} refusal recall="

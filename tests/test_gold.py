@@ -178,8 +178,8 @@ def test_later_set_is_valid_and_its_evidence_occurs_in_the_corpus(docs, name):
     path, minimum = LATER_SETS[name]
     items = load_gold(ROOT / path)
     kinds = Counter((item.expect, bool(item.history)) for item in items)
-    assert {kind: kinds[kind] for kind in minimum} == {
-        kind: max(kinds[kind], least) for kind, least in minimum.items()}
+    too_few = {kind: kinds[kind] for kind, least in minimum.items() if kinds[kind] < least}
+    assert too_few == {}
     bodies = [normalize(doc.body) for doc in docs]
     missing = [(item.id, span) for item in items for span in item.evidence
                if not any(normalize(span) in body for body in bodies)]
