@@ -5,8 +5,9 @@ Every user message is checked here before retrieval and independently of it:
 1. **Concept rules** (`bot.safety.rules` over `bot.safety.catalogue`) on the whole normalized
    message. What a rule finds stands: nothing below can lower it.
 2. **The learned channel** (`bot.safety.classifier`, a fine-tuned classifier with its own model
-   pass) on the message and on each of its sentences that mentions a catalogue concept (at most
-   `MAX_UNITS`, in one batch), so a red flag buried in a long rambling message still shows. It
+   pass) on the whole message when it is short enough to read as one text (`COVER_CHARS`),
+   otherwise on each of its sentences that mentions a catalogue concept (at most `MAX_UNITS`, in
+   one batch), so a red flag buried in a long rambling message still shows. It
    may only add a level the rules did not find, and it is vetoed (below crisis) on a sentence
    that is a knowledge question or tells of a past, resolved event — the scope the rules use
    too. A message with no such sentence (a recipe, a question about heredity) costs no pass.
@@ -37,7 +38,7 @@ from bot.types import LEVELS
 # evals.tune_safety --no-blind --sweep`: per level, the best recall among thresholds that fire
 # on at most BENIGN_BUDGET of dev's benign messages, and of those the highest.
 THRESHOLDS: dict[str, float] = {"emergency": 0.2, "crisis": 0.3, "urgent": 0.5}
-COVER_CHARS = 500  # the whole message is read as one text up to this (128 word pieces)
+COVER_CHARS = 500  # up to this, the message is read whole, as one text (128 word pieces)
 MAX_UNITS = 16  # sentences embedded at most, per message
 MAX_UNIT_CHARS = 400
 # The rules read about 1.5 µs per character (1 MB took 1.5 s on the machine in the README):
@@ -111,28 +112,33 @@ class SafetyChecker:
 
     # -- the learned channel ----------------------------------------------------------------------
     def scores(self, text: str, levels: Sequence[str] = LEVELS) -> dict[str, tuple[float, str]]:
-        """Per level, the classifier's highest probability over what may fire for it: the
-        whole normalized message (when it is short enough to read as one text and some sentence
-        is eligible) and each eligible sentence with a cue, in one batched pass."""
+        """Per level, the classifier's highest probability over what may fire for it, in one
+        batched pass. A message of up to `COVER_CHARS` is read whole, and only whole: a
+        sentence read out of its message loses what the message says around it ("bit of
+        tingling in my fingers this afternoon. mostly gone now": "mostly gone now" alone read
+        as a goodbye). A longer message is read sentence by sentence. Either way a level may
+        fire only where a sentence is eligible for it (not a knowledge question, not resolved
+        or long-standing), crisis always."""
         # The classifier was trained on messages about bodies, symptoms and intentions; on
-        # anything else its probabilities mean nothing, so it reads only sentences with a cue
-        # of that kind (`_CUE`).
+        # anything else its probabilities mean nothing, so it reads only messages and sentences
+        # with a cue of that kind (`_CUE`).
         cands = [u for u in units(scope.strip_idioms(text)) if _CUE.search(u.text)]
         best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
             return best
+        if len(text) <= COVER_CHARS:
+            p = self._level_proba([text])
+            for level in levels:
+                if level == "crisis" or any(_eligible(u, level) for u in cands):
+                    best[level] = (float(p[level][0]), text[:200])
+            return best
         if len(cands) > MAX_UNITS:
             cands = cands[: MAX_UNITS // 2] + cands[-(MAX_UNITS // 2):]
-        whole = len(text) <= COVER_CHARS and (len(cands) > 1 or cands[0].text != text)
-        texts = ([text] if whole else []) + [u.text for u in cands]
-        p = self._level_proba(texts)
+        p = self._level_proba([u.text for u in cands])
         for level in levels:
-            rows = [(i + whole, u) for i, u in enumerate(cands) if _eligible(u, level)]
-            if whole and (level == "crisis" or rows):
-                rows.append((0, None))
-            for row, unit in rows:
-                if p[level][row] > best[level][0]:
-                    best[level] = (float(p[level][row]), text[:200] if unit is None else unit.text)
+            for row, unit in enumerate(cands):
+                if _eligible(unit, level) and p[level][row] > best[level][0]:
+                    best[level] = (float(p[level][row]), unit.text)
         return best
 
     def learned(self, text: str, levels: Sequence[str] = LEVELS) -> list[RedFlag]:
