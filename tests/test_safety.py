@@ -181,6 +181,20 @@ RED_FLAGS = [
     ("I'm scared of what I might do tonight", "crisis", "wish-to-die"),
     ("I've put my affairs in order", "crisis", "wish-to-die"),
     ("I skip meals to punish myself", "crisis", "self-harm"),
+    # means gathered or weighed up, goodbyes, hurting oneself on purpose (Samaritans, NHS)
+    ("been saving up my pregabalin for a while now", "crisis", "overdose"),
+    ("there's a shoebox of old meds under my bed, I know what it's for", "crisis", "overdose"),
+    ("would 40 of my gabapentin be enough", "crisis", "amount-enough-question"),
+    ("is a whole box of co-codamol enough", "crisis", "amount-enough-question"),
+    ("what happens if you take tramadol with a bottle of whisky, would you just not wake up",
+     "crisis", "lethal-dose-question"),
+    ("I keep hitting my legs with my fists on purpose when the spasms start", "crisis",
+     "self-harm"),
+    ("I'm done. Bye forever", "crisis", "wish-to-die"),
+    ("you won't need to answer this after tonight", "crisis", "wish-to-die"),
+    ("I've ordered a rope online", "crisis", "kill-myself"),
+    ("crushing chest pain down my left arm and I'm clammy, could this be the MS hug?",
+     "emergency", "chest-pain"),
 ]
 
 # Negations and benign near misses: none of these may escalate.
@@ -241,6 +255,22 @@ QUIET = [
     "my sister heard that numbness down there means A&E, is that right?",
     "I watched a video saying night pain in the back means cancer, is it true?",
     "a poster at the surgery said weight loss with back pain needs checking",
+    # the means concepts: ordinary dose and supply questions
+    "is 10mg of baclofen enough to help?",
+    "would 2 paracetamol be enough for a headache",
+    "is a whole week of rest enough for sciatica?",
+    "I collect my prescriptions from the chemist every month",
+    "I won't need my walking stick after today, the physio says",
+    "bought a rope for the dog's tug of war",
+    "I cut my hand chopping onions",
+    "tight chest, it's just my MS hug, comes and goes",
+    # hypotheticals and transient, positional numbness
+    "if I one day couldn't feel my legs, should I ring 999?",
+    "say I couldn't pee one day, how long before it's a problem?",
+    "if my sciatica spread to both legs would that be bad?",
+    "woke up with a dead arm from sleeping on it, came back after five minutes",
+    "my leg went numb sitting cross-legged, the feeling came back within a minute",
+    "the hoovering nearly killed me, my back is wrecked",
 ]
 
 WEIRD = [
@@ -365,7 +395,15 @@ def test_a_rule_with_an_unknown_level_is_refused() -> None:
     ("VEHICLE_HARM", ["crash the car", "drive into a wall", "step in front of"]),
     ("AIRWAY_SWELLING", ["anaphylaxis", "throat is closing", "tongue swelling", "epipen"]),
     ("BLOOD_UP", ["vomiting blood", "coughed up blood", "threw up some blood",
-                  "won't stop bleeding", "bleeding heavily"]),
+                  "won't stop bleeding", "bleeding heavily", "coughed up a mouthful of red blood"]),
+    ("MEDICINE", ["pills", "tablets", "meds", "my prescriptions", "amitriptylin", "oramorph",
+                  "co-codamol", "sleeping pills"]),
+    ("ALCOHOL", ["vodka", "a drink", "booze", "wine"]),
+    ("HOARD", ["saving up", "saved them up", "hoarding", "stashed", "putting aside",
+               "been collecting"]),
+    ("AMOUNT", ["30", "all of my", "my whole", "a month's supply", "the whole packet"]),
+    ("HARM_ACT", ["punching", "hitting", "banging", "scratching", "burning", "biting"]),
+    ("PURPOSE", ["on purpose", "deliberately", "to feel something"]),
 ])
 def test_each_concept_knows_the_lay_words(concept: str, words: list[str]) -> None:
     pattern = re.compile(r"\b(?:" + getattr(lexicon, concept) + r")\b")
@@ -452,6 +490,14 @@ def test_time_scope_past_resolved_and_long_standing() -> None:
                  "a water infection made my MS flare, but once the antibiotics worked "
                  "everything went back to how it was"):
         assert scope.resolved(over) and match_phrases(over) == [], over
+    # feeling that came back after minutes is over; a symptom that came back today is not
+    assert scope.resolved("my foot went numb, it came back after a few minutes")
+    assert not scope.resolved("the numbness came back this morning")
+    assert match_phrases("the numbness between my legs went away but came back today")
+    # "the physio used to warn me" is not "I used to have it"
+    assert match_phrases("numb in the saddle area since this morning, the word the physio "
+                         "used to warn me about")
+    assert match_phrases("I used to get numbness in my saddle area years ago") == []
     # "gone" as a change, not an end: "it's gone numb" is current.
     assert not scope.resolved("its gone numb between my legs")
     assert match_phrases("its gone numb between my legs and my back hurts")
@@ -789,4 +835,4 @@ def test_dev_recall_and_false_escalation_hold(counted) -> None:
 
 
 # What dev gives today, rounded down: a change that loses recall fails here.
-DEV_FLOOR = {"emergency": 0.99, "crisis": 0.96, "urgent": 0.98, "benign": 0.10}
+DEV_FLOOR = {"emergency": 0.99, "crisis": 0.99, "urgent": 0.99, "benign": 0.09}

@@ -26,11 +26,14 @@ from typing import NamedTuple
 from bot.safety.lexicon import (
     ACCIDENT,
     AIRWAY_SWELLING,
+    ALCOHOL,
     ALLERGY_SIGN,
+    AMOUNT,
     AREA,
     BACK,
     BLADDER,
     BLOOD_UP,
+    BODY_OR_WALL,
     BOTH_EYES,
     BREATH,
     CANCER,
@@ -41,16 +44,21 @@ from bot.safety.lexicon import (
     DOUBLE,
     DURATION,
     END_PAIN,
+    ENOUGH,
     FEEL_NEG,
     FEVER,
+    HARM_ACT,
     HEADACHE,
+    HOARD,
     LEGS,
     LETHAL,
+    MEDICINE,
     MS_MEDICINE,
     NUMB,
     OLD,
     PAIN,
     PEE,
+    PURPOSE,
     SCIATICA,
     SEIZURE,
     STEROID,
@@ -314,6 +322,9 @@ RULES: tuple[Rule, ...] = (
           r"|tonight'?s the night|my last day",
           r"won'?t be (?:around|here) (?:for|much longer|by|next|at)",
           r"(?:rope|noose) " + gap(4) + r"(?:garage|loft|tree|looking at|ready)",
+          r"(?:bought|ordered|got|getting|buying|found) (?:myself )?(?:a |some |the )?"
+          r"(?:length of )?(?:rope|noose)"
+          r"(?! (?:for|to (?:tie|tow|hang (?:the|my) (?:washing|clothes))))",
           r"(?:jump\w*|step\w*|throw\w* (?:my|him|her)sel\w*) (?:off|from|in front of|onto)"
           r" (?:the |a )?(?:edge|multi-?storey|platform|tracks|train|bridge|roof|bus|lorry)",
           r"(?:hit|run over) by a (?:bus|train|car|lorry|truck) so",
@@ -386,13 +397,22 @@ RULES: tuple[Rule, ...] = (
           r"want (?:it|everything) (?:all )?to be over",
           r"giv\w* (?:away )?(?:all )?(?:my|away my) (?:things|stuff|possessions|belongings)",
           r"goodbye (?:letters?|notes?)|suicide notes?",
-          r"sa(?:y|ying|id) goodbye to (?:everyone|people|my family|everybody)"),
+          r"sa(?:y|ying|id) goodbye to (?:everyone|people|my family|everybody)",
+          r"(?:i'?m|im|i am) (?:just |so )?(?:done|finished)[.,!]* (?:[\w']+[.,!]* ){0,3}"
+          r"(?:good ?bye|bye (?:for ever|forever|for good)|farewell)",
+          r"(?:good ?bye|farewell)[.,!]* (?:and )?thank(?:s| you) (?:for (?:trying|everything"
+          r"|all|listening|being there|putting up with me))",
+          r"(?:won'?t|will not|wont) (?:be )?need(?:ing)? (?:to [\w']+ )?(?:this|these|it|them"
+          r"|you|anything|any of (?:this|it)) " + gap(3) + r"(?:after tonight|where i'?m going"
+          r"|(?:much|any) longer)"),
     rule("self-harm", "crisis",
           r"self[- ]?harm\w*|self[- ]?injur\w*|self[- ]?mutilat\w*",
           r"(?:harm|harming|harmed) (?:my ?self|myself)",
           r"(?:cut|cutting|slit|slitting|burn|burning|burned|burnt|scratch\w*) (?:my ?self|myself"
           r"|my wrists?|my (?:skin|arms|legs|thighs))",
-          r"(?:punch\w*|bang\w*|hit\w*) " + gap(4) + r"(?:till|until) (?:it|they|i) bleed\w*",
+          r"(?:punch\w*|bang\w*|hit\w*) " + gap(4) + r"(?:till|until) (?:it|they|i|my [\w']+)"
+          r" (?:bleed\w*|split|bruis\w*|crack\w*)",
+          HARM_ACT + r" " + gap(3) + BODY_OR_WALL + r",? " + gap(6) + PURPOSE,
           r"(?:hit|hitting|stab\w*) my (?:own )?(?:\w+ )?(?:legs?|arms?|hands?) with a (?:hammer"
           r"|knife)",
           r"(?:starv\w*|cut\w*|burn\w*|hurt\w*|hit\w*|bang\w*) (?:my ?self|myself|my body)"
@@ -412,6 +432,9 @@ RULES: tuple[Rule, ...] = (
           r"|pregabalin|baclofen|co-?codamol|paracetamol|tramadol|codeine|morphine)"
           r" (?:at once|in one go|together|tonight|and (?:die|end|never))",
           r"stockpil\w*", r"stock(?:ing)? up on (?:my )?\w+ from different",
+          HOARD + r" " + gap(3) + MEDICINE,
+          r"(?:bag|(?:shoe ?)?box|drawer|stash|pile|tin|supply|load) (?:full )?of (?:all )?"
+          r"(?:my )?(?:old |spare |unused |saved(?: up)? |left ?over )" + MEDICINE,
           r"(?:swallow\w*|took|taken|take|taking|downed) (?:all|a (?:big )?handful|handfuls|loads"
           r"|a load|lots|the whole (?:box|packet|pack|bottle|lot)|\d{2,} (?:of )?(?:my )?\w+|extra"
           r" pills) (?:of )?" + gap(3) + r"(?:pills|tablets|meds|medications?|painkillers"
@@ -528,7 +551,10 @@ RULES: tuple[Rule, ...] = (
           r" attack|heart attack (?:now|right now)",
           requires=r"arm|jaw|shoulder|sweat\w*|clammy|sick|nause\w*|breath\w*|grey|gray|crush\w*"
           r"|elephant|weight|heart|pressure|squeez\w*|faint\w*|clutch\w*", near=150,
-          unless=r"hug|cough\w*|heartburn|indigestion|infection|" + OLD),
+          # "it's my MS hug" voids it; "is this the MS hug?" asks, and does not
+          unless=r"(?<!is this the ms )(?<!is it the ms )(?<!is this my ms )(?<!be the ms )"
+          r"(?<!or the ms )(?<!is this the )(?<!is it the )(?<!be the )(?<!or the )hug|cough\w*"
+          r"|heartburn|indigestion|infection|" + OLD),
     rule("sudden-severe-headache", "emergency",
           WORST + r" " + gap(3) + HEADACHE, HEADACHE + r" " + gap(6) + WORST,
           HEADACHE + r"[^.!?\n]{0,80}" + STIFF_NECK, STIFF_NECK + r"[^.!?\n]{0,80}" + HEADACHE,
@@ -584,7 +610,13 @@ RULES: tuple[Rule, ...] = (
           r"(?:can|could|would|will) (?:you|i|someone|a person) die (?:from|if|of) (?:taking|an?"
           r" overdose)", r"(?:dangerous|deadly|fatal) to take (?:all )?(?:at once|together)",
           r"(?:end|ending) my life with", r"would it be quick",
-          r"(?:take|swallow|down) (?:them|it|the lot|everything) (?:all )?at once"),
+          r"(?:take|swallow|down) (?:them|it|the lot|everything) (?:all )?at once",
+          MEDICINE + r" " + gap(6) + ALCOHOL + r"[, ]+" + gap(8) + r"(?:drift off|slip away"
+          r"|not wake|never wake|for good|be enough|kill|die|be the end|end it)"),
+    rule("amount-enough-question", "crisis", AMOUNT + r" " + gap(8) + ENOUGH,
+          r"(?:is|are|would|will|was) " + AMOUNT + r"[\w' ,-]{0,60} enough\b"
+          r"(?! (?:for|to (?:help|work|ease|last|get|see|cover)))",
+          requires=MEDICINE + "|" + ALCOHOL, near=120),
     rule("harm-by-vehicle-or-fall", "crisis",
           VEHICLE_HARM + r" " + gap(8) + END_PAIN,
           r"(?:want|wanted|wanna|tempted|thinking|thought|feel like|urge|could) " + gap(3)
@@ -664,12 +696,17 @@ CATALOGUE: dict[str, Entry] = {
         _999 + ": severe bleeding; NHS, Vomiting blood (nhs.uk/conditions/vomiting-blood)"),
     "suicide": Entry("any mention of suicide", _CRISIS),
     "kill-myself": Entry("wanting to kill oneself or end one's life", _CRISIS),
-    "wish-to-die": Entry("passive wishes to die, being a burden, no point in living, goodbyes",
+    "wish-to-die": Entry("passive wishes to die, being a burden, no point in living, goodbyes "
+                         "(\"I'm done. Goodbye\", \"I won't need this after tonight\")",
                          _CRISIS),
-    "self-harm": Entry("self-harm", _CRISIS),
-    "overdose": Entry("overdose, stockpiling or hoarding medicine", _CRISIS),
-    "lethal-dose-question": Entry("a lethal-dose or \"how many would it take\" question",
-                                  _CRISIS),
+    "self-harm": Entry("self-harm, hurting oneself on purpose", _CRISIS),
+    "overdose": Entry("overdose, stockpiling, saving up or hoarding medicine", _CRISIS),
+    "lethal-dose-question": Entry(
+        "a lethal-dose or \"how many would it take\" question; a medicine mixed with alcohol "
+        "to drift off", _CRISIS),
+    "amount-enough-question": Entry(
+        "whether a large amount of a medicine \"would be enough\" (\"would 30 baclofen be "
+        "enough\", \"my whole month's supply\")", _CRISIS),
     "harm-by-vehicle-or-fall": Entry(
         "crashing the car or stepping in front of traffic to make the pain stop", _CRISIS),
     "fever-with-back-pain": Entry("fever, chills or sweats with back pain (spinal infection)",

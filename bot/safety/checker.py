@@ -122,12 +122,13 @@ class SafetyChecker:
         # The classifier was trained on messages about bodies, symptoms and intentions; on
         # anything else its probabilities mean nothing, so it reads only messages and sentences
         # with a cue of that kind (`_CUE`).
-        cands = [u for u in units(scope.strip_idioms(text)) if _CUE.search(u.text)]
+        plain = scope.strip_idioms(text)  # "dying for the weekend" is no wish to die
+        cands = [u for u in units(plain) if _CUE.search(u.text)]
         best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
             return best
         if len(text) <= COVER_CHARS:
-            p = self._level_proba([text])
+            p = self._level_proba([plain])
             for level in levels:
                 if level == "crisis" or any(_eligible(u, level) for u in cands):
                     best[level] = (float(p[level][0]), text[:200])

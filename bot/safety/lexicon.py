@@ -89,7 +89,10 @@ OLD = (
     r"(?:\d+|a few|two|three|four|five|six|several|many|ten|twenty) (?:years?|months?) ago"
     r"|last (?:year|month|summer|winter|spring|autumn)|years ago|months ago|in (?:19|20)\d\d"
     r"|as a (?:child|kid|teen\w*)|when i was (?:young|younger|a child|little|a kid)"
-    r"|fine now|recovered|better now|used to|long time ago|a while ago|ages ago"
+    r"|fine now|recovered|better now|long time ago|a while ago|ages ago"
+    # "I used to get it", not "the word the physio used to warn me"
+    r"|(?<!than )(?:i|it|they|that|this|which|we|he|she) used to"
+    r"|(?<!than )used to (?:have|get|be|suffer|happen|feel)"
     r"|in my (?:teens|twenties|thirties|forties|fifties|sixties|[1-6]0'?s)"
 )
 CHRONIC = (
@@ -188,9 +191,43 @@ ALLERGY_SIGN = (
 # "call 999": severe bleeding).
 BLOOD_UP = (
     r"(?:(?:vomit\w*|throw\w* up|threw up|puk\w*|being sick|been sick|cough\w*(?: up)?"
-    r"|spit\w* up|bring\w* up) " + gap(4) + r"blood|blood " + gap(3) + r"(?:in|when i) "
+    r"|spit\w* up|bring\w* up) " + gap(6) + r"blood|blood " + gap(3) + r"(?:in|when i) "
     r"(?:my )?(?:vomit|sick|cough|puke)|bleeding (?:heavily|badly|a lot|everywhere)"
     r"|(?:won'?t|will not|can'?t|cannot) stop (?:the )?bleeding|bleeding (?:that )?(?:won'?t|will"
     r" not) stop|heavy bleeding|blood everywhere)"
 )
 
+
+# Means of harm gathered or weighed up (NHS, Samaritans: stockpiling medicine, asking how much
+# would be "enough", mixing it with alcohol, hurting oneself on purpose).
+MEDICINE = (
+    r"(?:pills?|tablets?|tabs|meds|medicines?|medications?|prescriptions?|painkillers?"
+    r"|sleeping (?:pills|tablets)|gabapentin|pregabalin|lyrica|baclofen|tizanidine|amitrip\w*"
+    r"|amytrip\w*|nortriptyline|duloxetine|co-?codamol|codeine|paracetamol|tramadol|morphine"
+    r"|oramorph|oxycodone|oxycontin|fentanyl|diazepam|valium|zopiclone|insulin)"
+)
+ALCOHOL = r"(?:vodka|whisky|whiskey|gin|rum|wine|alcohol|booze|drink|beers?|spirits)"
+HOARD = (
+    r"(?:sav(?:e|es|ed|ing) (?:them |it )?up|hoard\w*|stash\w*|squirrel\w* away"
+    r"|(?:put|putting|set|setting) aside|(?:been|keep|kept) (?:collect|sav)\w*)"
+)
+# How much would do it: a large amount asked about as "enough" ("would 30 baclofen be enough").
+AMOUNT = (
+    r"(?:\d{2,}(?! ?(?:mg|mcg|ml|g|milligrams?|%|minutes?|mins?|hours?|days?|years?))"
+    r"|all (?:of )?(?:my|the|these|those|them)|(?:my|the|a) whole|(?:a|my|the) (?:months?'?s?"
+    r"|weeks?'?s?|full) (?:supply|worth|prescription)|(?:the|a) (?:whole |full )?(?:box|packet"
+    r"|pack|bottle|strip))"
+)
+ENOUGH = (
+    r"(?:be|is|are|'s|was) (?:it |that |they )?enough\b"
+    r"(?! (?:for|to (?:help|work|ease|last|get|see|cover)))"
+)
+HARM_ACT = (
+    r"(?:punch\w*|hit|hits|hitting|bang\w*|bash\w*|smash\w*|scratch\w*|burn\w*|cut|cuts"
+    r"|cutting|bit|bite|biting|pinch\w*|scald\w*)"
+)
+BODY_OR_WALL = (
+    r"(?:walls?|doors?|my ?self|my (?:own )?(?:head|hands?|arms?|legs?|skin|knuckles|fists?"
+    r"|wrists?|thighs?|face|body|stomach|leg|arm))"
+)
+PURPOSE = r"(?:on purpose|deliberately|intentionally|to feel something|to cope|as punishment)"

@@ -91,7 +91,11 @@ _KNOWLEDGE = re.compile(
 )
 # "what should I do if I ever lose bladder control?" asks about a possibility, not a report.
 _HYPOTHETICAL = re.compile(
-    r"\b(?:what if|say (?:i|you|someone) (?:had|have|get|got|were)"
+    r"\b(?:what if|say (?:i|you|someone) (?:had|have|get|got|were|could|couldn'?t|couldnt|can'?t"
+    r"|cant|lost|did|didn'?t|was)"
+    # "if I one day couldn't feel my legs", "if my sciatica spread to both legs, would that be bad?"
+    r"|if (?:i|you|someone|they|he|she|my \w+) [\w' ]{0,40}\bone day\b"
+    r"|if [\w' ,]{3,60} (?:would|will|should) (?:that|it|this|i) (?:be|mean|need|have to|go)\b"
     r"|if (?:i|you|someone|they|he|she|my \w+) (?:ever|were to|was to|started? to"
     r"|begins? to|develop\w*|gets?|got|had|experienc\w*|noticed?|lost|loses?)|in case (?:i|you)"
     r"|supposing|suppose|hypothetically|could (?:i|you|someone) (?:get|develop)"
@@ -165,16 +169,28 @@ _REPORT = re.compile(
 )
 
 # -- time: past and resolved ----------------------------------------------------------------------
+# Feeling that came back after minutes is a symptom that is over ("dead arm from sleeping on it,
+# came back after 5 minutes"); a symptom that "came back today" has returned.
+_NOT_FEELING_BACK = r"(?! (?:after|within|in (?:a|an|\d+|about|under|less)|once|when|as soon as))"
+_TRANSIENT = (
+    r"(?:(?:came|come|coming) back (?:after|within|in (?:a|an|\d+|about|under|less)|once|when"
+    r"|as soon as)|took (?:a (?:few|couple of) |\d+ |about \d+ )?(?:minutes?|mins?|seconds?"
+    r"|secs?) (?:to (?:come back|wear off|go|settle|pass))|wor(?:e|n) off|wearing off"
+    r"|(?:then|and) (?:it )?eased|gone within|(?:from|after) (?:lying|sleeping|sitting|leaning"
+    r"|kneeling) on it|slept on it|dead arm)"
+)
 # A clause that says the event is over ("last month, fine now"), unless it also says it is back.
 _STILL = re.compile(
-    r"\b(?:still|again|back again|(?<!never )(?:came|come|coming) back|returned"
+    r"\b(?:still|again|back again|(?<!never )(?:came|come|coming) back" + _NOT_FEELING_BACK
+    + r"|returned"
     r"|(?<!fine )(?<!better )(?<!ok )(?<!okay )(?<!normal )(?<!gone )now\b(?! (?:fine|better|ok"
     r"|okay|gone|over|resolved|recovered))|today|tonight|this morning"
     r"|since (?:then(?!,? nothing)|yesterday|last night|this morning)|started"
     r"|keeps? (?:happening|coming|getting)|getting worse)\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:" + OLD + r"|(?:all |fully )?(?:resolved|cleared up|went away|gone now|settled"
+    r"\b(?:" + OLD + r"|" + _TRANSIENT + r"|(?:all |fully )?(?:resolved|cleared up|went away"
+    r"|gone now|settled"
     r"|sorted)|(?:fine|ok|okay|better|normal|back to normal) (?:now|since|again|after)"
     r"|(?:fine|ok|okay) ever since|it passed|have ?n'?t had (?:it|one|any) since"
     r"|(?:it'?s|it is|they'?re|they are) (?:all |completely )?(?:gone|cleared)"
@@ -201,7 +217,8 @@ _UNCHANGED = re.compile(
     r"\b(?:(?:it'?s|it is|they'?re|they are|has been|have been|been|is|are|all) (?:pretty |quite "
     r"|very |totally )?stable|no (?:real )?change|unchanged|(?:has|have)n'?t changed"
     r"|not changed|same as (?:always|ever|usual|before)|like it has (?:for|since)"
-    r"|(?:it'?s|that'?s|this is) (?:just )?my (?:usual|normal)|(?:the |an |my )?ms hug)\b"
+    r"|(?:it'?s|that'?s|this is) (?:just )?my (?:usual|normal)"
+    r"|(?:it'?s|that'?s|its|thats|it is|that is|just) (?:just )?(?:the |an |my )?ms hug)\b"
 )
 _CHANGE = re.compile(
     r"\b(?:new|newly|worse|worsening|sudden\w*|different|spread\w*|(?<!no )(?<!not )changed"
@@ -242,7 +259,8 @@ def answered_no(sentence: str) -> bool:
 
 
 # What undoes an end told earlier in the sentence: "went away last year but came back today".
-_RETURN = re.compile(r"\b(?:(?<!never )(?:came|come|coming) back|returned|again|(?:it'?s|is|are"
+_RETURN = re.compile(r"\b(?:(?<!never )(?:came|come|coming) back" + _NOT_FEELING_BACK
+                     + r"|returned|again|(?:it'?s|is|are"
                      r"|they'?re) back|started|recurr\w*)\b")
 
 
@@ -283,7 +301,7 @@ IDIOMS = re.compile(
     r"|(?:laughing|laughed) my head off|knock(?:ed)? (?:me|myself) out (?:cold )?(?:with|on)"
     r"|over my dead body|dead (?:of|in the) (?:night|winter)|fit (?:and|as) (?:healthy|a fiddle)"
     r"|keep(?:ing)? fit|get(?:ting)? fit|fit(?:ness)? (?:class|classes|instructor)"
-    r"|(?:would|'d) kill (?:me|him|her)"
+    r"|(?:would|'d) kill (?:me|him|her)|(?:nearly|almost) (?:killed|finished) (?:me|us)(?! off)"
     r"|(?:boss|mum|mom|dad|wife|husband|partner|sister|brother|kids|teacher|friend|he|she|they)"
     r"(?:'ll| will| is going to| is gonna| would) (?:literally |actually )?(?:kill|murder)"
     r" (?:me|us)"
