@@ -19,7 +19,7 @@ from bot.safety.checker import (
     check_safely,
     match_phrases,
     needs_safety_net,
-    units,
+    sentences,
 )
 from bot.safety.classifier import SafetyModel, ensure_model
 from bot.safety.normalize import normalize
@@ -36,5 +36,5 @@ __all__ = [
     "CATALOGUE", "CHECK_FAILED", "DISCLAIMER", "ESCALATION_TEXT", "FAIL_CLOSED_TEXT", "LEVELS",
     "MAX_CHECK_CHARS", "RULES", "SAFETY_NET_TEXT", "THRESHOLDS", "RedFlag", "SafetyChecker",
     "SafetyModel", "check_safely", "ensure_model", "match_phrases", "needs_safety_net",
-    "normalize", "units",
+    "normalize", "sentences",
 ]

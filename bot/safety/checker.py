@@ -76,17 +76,24 @@ class Unit:
     resolved: bool  # past and over, or long-standing and unchanged: only crisis may fire
 
 
-def units(text: str) -> list[Unit]:
-    """Sentences of a normalized message (two words or more), capped in length."""
+def sentences(text: str) -> list[str]:
+    """Sentences of a normalized message (two words or more), capped in length, that mention a
+    catalogue concept (`_CUE`)."""
     out = []
     for part in _SPLIT.split(text):
         part = part.strip()
         if len(part.split()) < 2:
             continue
         part = part[:MAX_UNIT_CHARS]
-        out.append(Unit(part, scope.is_general_question(part),
-                        scope.resolved(part) or scope.longstanding(part)))
+        if _CUE.search(part):
+            out.append(part)
     return out
+
+
+def unit(sentence: str) -> Unit:
+    """A sentence with its scope read."""
+    return Unit(sentence, scope.is_general_question(sentence),
+                scope.resolved(sentence) or scope.longstanding(sentence))
 
 
 def _eligible(unit: Unit, level: str) -> bool:
@@ -123,23 +130,24 @@ class SafetyChecker:
         # anything else its probabilities mean nothing, so it reads only messages and sentences
         # with a cue of that kind (`_CUE`).
         plain = scope.strip_idioms(text)  # "dying for the weekend" is no wish to die
-        cands = [u for u in units(plain) if _CUE.search(u.text)]
+        cands = sentences(plain)
         best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
             return best
+        if len(text) > COVER_CHARS and len(cands) > MAX_UNITS:  # scope read only for those kept
+            cands = cands[: MAX_UNITS // 2] + cands[-(MAX_UNITS // 2):]
+        cands = [unit(c) for c in cands]
         if len(text) <= COVER_CHARS:
             p = self._level_proba([plain])
             for level in levels:
                 if level == "crisis" or any(_eligible(u, level) for u in cands):
                     best[level] = (float(p[level][0]), text[:200])
             return best
-        if len(cands) > MAX_UNITS:
-            cands = cands[: MAX_UNITS // 2] + cands[-(MAX_UNITS // 2):]
         p = self._level_proba([u.text for u in cands])
         for level in levels:
-            for row, unit in enumerate(cands):
-                if _eligible(unit, level) and p[level][row] > best[level][0]:
-                    best[level] = (float(p[level][row]), unit.text)
+            for row, u in enumerate(cands):
+                if _eligible(u, level) and p[level][row] > best[level][0]:
+                    best[level] = (float(p[level][row]), u.text)
         return best
 
     def learned(self, text: str, levels: Sequence[str] = LEVELS) -> list[RedFlag]:
