@@ -498,6 +498,18 @@ def test_time_scope_past_resolved_and_long_standing() -> None:
     assert match_phrases("numb in the saddle area since this morning, the word the physio "
                          "used to warn me about")
     assert match_phrases("I used to get numbness in my saddle area years ago") == []
+    # a single event long ago, and none since, is over; "and another one today" is not
+    for over in ("my son had a fit as a toddler with a fever, he's 15 now and never had "
+                 "another one", "i fainted once at a concert when i was 17, never happened "
+                 "since", "my friend had a seizure once at uni, does ms cause seizures"):
+        assert match_phrases(over) == [], over
+    for again in ("I had a seizure years ago and another one today",
+                  "had a seizure when i was 17. had another this morning",
+                  "I had a seizure as a child and today I had another",
+                  "i had a seizure once at work today"):
+        assert match_phrases(again)[0].level == "emergency", again
+    assert scope.recurs("a fit years ago and another one today", 5)
+    assert not scope.recurs("a fit years ago and never had another", 5)
     # "gone" as a change, not an end: "it's gone numb" is current.
     assert not scope.resolved("its gone numb between my legs")
     assert match_phrases("its gone numb between my legs and my back hurts")
@@ -531,8 +543,13 @@ def test_scope_asked_and_denied_hearsay_and_the_dead() -> None:
                   "a lady in my MS group said her husband had a fit, can baclofen do that?",
                   "my late mum had bowel cancer, could my back pain be hereditary?",
                   "I saw a post about someone who wet themselves with sciatica, how common?",
-                  "my cancer scare turned out benign, but my back aches"):
+                  "my cancer scare turned out benign, but my back aches",
+                  "my friend said if both legs go weak it's an emergency. mine aren't"):
         assert match_phrases(quiet) == [], quiet
+    # advice passed on, then a report: the report escalates
+    assert match_phrases("the nurse said to call 999 if I can't pee, and I can't pee since "
+                         "this morning")[0].level == "emergency"
+    assert match_phrases("my wife said her legs have gone numb and she can't pee")
     # someone else's current symptoms, and a "passed out", still escalate
     assert match_phrases("my husband passed out and won't wake up")[0].level == "emergency"
     assert match_phrases("my dad has prostate cancer and new back pain")[0].level == "urgent"
@@ -548,8 +565,9 @@ def test_person_someone_elses_current_symptoms_still_escalate() -> None:
 def test_idioms_are_not_red_flags() -> None:
     for message in ("my back is killing me", "killer workout at physio",
                     "dying to know if yoga helps", "I could kill for a cup of tea",
-                    "I'm dead tired after work"):
+                    "I'm dead tired after work", "laughed so hard I nearly wet myself"):
         assert match_phrases(message) == [], message
+    assert match_phrases("I nearly wet myself, then I did wet myself without feeling it")
     assert scope.strip_idioms("my back is killing me") == "my back" + " " * 14
     assert match_phrases("my back is killing me and I want to kill myself")[0].level == "crisis"
 

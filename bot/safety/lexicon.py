@@ -88,8 +88,10 @@ WORSE = (
 OLD = (
     r"(?:\d+|a few|two|three|four|five|six|several|many|ten|twenty) (?:years?|months?) ago"
     r"|last (?:year|month|summer|winter|spring|autumn)|years ago|months ago|in (?:19|20)\d\d"
-    r"|as a (?:child|kid|teen\w*)|when i was (?:young|younger|a child|little|a kid)"
+    r"|as a (?:child|kid|teen\w*|toddler|baby|student)|when i was (?:young|younger|a child|little"
+    r"|a kid|a toddler|a baby|a teen\w*|a student|at (?:school|uni\w*|college)|\d+\b)"
     r"|fine now|recovered|better now|long time ago|a while ago|ages ago"
+    r"|once (?:at|when|as a|years|ages|long ago|before|back in|on holiday)"
     # "I used to get it", not "the word the physio used to warn me"
     r"|(?<!than )(?:i|it|they|that|this|which|we|he|she) used to"
     r"|(?<!than )used to (?:have|get|be|suffer|happen|feel)"

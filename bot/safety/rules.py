@@ -69,7 +69,9 @@ def fires(r: Rule, text: str, m: re.Match[str]) -> bool:
         return False
     if r.unless is not None:
         left, right = scope.clause(text, start, end)
-        if r.unless.search(text, left, right):
+        hit = r.unless.search(text, left, right)
+        if hit and not (scope.is_old(hit.group(0)) and (
+                scope.recurs(text, end) or scope.today(text, left, right))):
             return False
     if r.level != "crisis":
         sentence = scope.sentence(text, start, end)
@@ -78,7 +80,8 @@ def fires(r: Rule, text: str, m: re.Match[str]) -> bool:
         if scope.answered_no(sentence):
             return False
         if not r.timeless and (scope.resolved(sentence) or scope.longstanding(sentence)
-                               or scope.clause_resolved(text, start, end)):
+                               or scope.clause_resolved(text, start, end)
+                               ) and not scope.recurs(text, end):
             return False
     if r.requires is not None:
         lo, hi = max(0, start - r.near), min(len(text), end + r.near)

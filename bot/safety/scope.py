@@ -105,6 +105,8 @@ _HYPOTHETICAL = re.compile(
     r"|were told) (?:that|somewhere|online|on \w+|if|about)"
     r"|i keep (?:reading|hearing)|(?:read|saw|heard|watched|seen) (?:a|an|this) (?:story|article"
     r"|post|thread|video|tiktok|leaflet|poster|programme|program|documentary)"
+    # advice passed on: "my friend said if both legs go weak it's an emergency"
+    r"|(?:said|says|told me|told us) (?:that )?(?:if|you should|you must|to (?:call|go|ring))"
     r"|(?:a|the) (?:leaflet|poster|website|article|video|tiktok) (?:at|from|on|said|says)"
     r"|(?:someone|somebody|a (?:guy|man|woman|lady|friend|person)|people|others)"
     r" (?:on|in|at|from) (?:reddit|facebook|the forum|a forum|an? \w+ group|my \w+ group"
@@ -204,7 +206,8 @@ _RESOLVED = re.compile(
     r"|now (?:gone|fine|ok|okay|better|resolved|cleared|healed)(?=\s*(?:[.,!?;)\n]|$|and\b"
     r"|but\b|thank))|(?:fully |completely )?healed"
     r"|(?:never|(?:has|have)n'?t) (?:came|come|coming) back(?! to normal| to how| properly)"
-    r"|since then nothing"
+    r"|since then nothing|never (?:happened|had (?:it|one)) (?:again|since)|never had another"
+    r"|(?:has|have)n'?t (?:happened|had (?:it|one|another)) (?:again|since)"
     r"|nothing since|(?:x-?rays?|scans?|mri|biopsy|tests?|bloods?|results?) (?:showed|show|was|were"
     r"|came back|found) (?:nothing|clear|normal|benign|fine|negative)|nothing (?:was )?broken"
     r"|once (?:the |my )?[\w-]+ (?:broke|cleared|settled|kicked in|worked|wore off))\b"
@@ -279,6 +282,45 @@ def clause_resolved(text: str, start: int, end: int) -> bool:
     return not _RETURN.search(text, right, m.start() if m else len(text))
 
 
+# A past event told as the first of more: "I had a seizure years ago and another one today",
+# "…when I was 17. Had another this morning".
+_RECURS = re.compile(
+    r"\b(?:(?:another|one) (?:one |fit |seizure |episode |attack |bout )?(?:again )?(?:today"
+    r"|tonight|this (?:morning|afternoon|evening)|last night|just now|now|yesterday)"
+    r"|(?:happened|happening|happens|started|starting|came on|coming on|it'?s back|back) again"
+    r"|again (?:today|tonight|this (?:morning|afternoon|evening)|last night|just now|now"
+    r"|yesterday)|(?:had|having|got) another|just had (?:another|one))\b"
+)
+_OLD = re.compile(OLD)
+RECUR_WINDOW = 200  # characters after the hit
+
+
+def recurs(text: str, end: int) -> bool:
+    """Does the text after a past event's hit tell of it happening again now?
+
+    >>> recurs("I had a seizure years ago and another one today", 15)
+    True
+    >>> recurs("I had a seizure years ago, never had another", 15)
+    False
+    """
+    return any(not negated(text, m.start(), m.end()) for m in
+               _RECURS.finditer(text, end, min(len(text), end + RECUR_WINDOW)))
+
+
+_TODAY = re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening)|last night"
+                    r"|just now|right now|yesterday)\b")
+
+
+def today(text: str, left: int, right: int) -> bool:
+    """Does text[left:right] place an event today ("once at work today")?"""
+    return bool(_TODAY.search(text, left, right))
+
+
+def is_old(span: str) -> bool:
+    """Is `span` a past-time phrase ("years ago", "when I was 17")?"""
+    return bool(_OLD.fullmatch(span))
+
+
 def resolved(sentence: str) -> bool:
     """Does the sentence say the event is past and over?
 
@@ -298,6 +340,8 @@ IDIOMS = re.compile(
     r"|dead (?:tired|on my feet|beat|easy|serious|good)"
     r"|bored to death|scared to death|sick to death|to death of|worried sick"
     r"|i could (?:have )?died (?:of|laughing|from embarrassment)|nearly died (?:of|laughing)"
+    # "laughed so hard I nearly wet myself": what nearly happened did not
+    r"|(?:nearly|almost) (?:wet|peed|weed|wee'?d) (?:my ?self|my pants|my knickers)"
     r"|(?:laughing|laughed) my head off|knock(?:ed)? (?:me|myself) out (?:cold )?(?:with|on)"
     r"|over my dead body|dead (?:of|in the) (?:night|winter)|fit (?:and|as) (?:healthy|a fiddle)"
     r"|keep(?:ing)? fit|get(?:ting)? fit|fit(?:ness)? (?:class|classes|instructor)"
