@@ -195,11 +195,22 @@ RED_FLAGS = [
     ("I've ordered a rope online", "crisis", "kill-myself"),
     ("crushing chest pain down my left arm and I'm clammy, could this be the MS hug?",
      "emergency", "chest-pain"),
+    # urgent: lay words for weight loss, one side of the body, a foggy eye; "since tuesday"
+    # is current even beside an old episode told as a comparison
+    ("ive dropped 2 dress sizes since summer without meaning to", "urgent",
+     "unexplained-weight-loss"),
+    ("since wednesday the whole right side of my body has felt different", "urgent",
+     "new-symptoms-over-24h"),
+    ("left eye foggy and painful since tuesday, like the optic neuritis i had 5 years ago",
+     "urgent", "vision-loss-or-double-vision"),
 ]
 
 # Negations and benign near misses: none of these may escalate.
 QUIET = [
     "no bladder problems",
+    "I dropped two dress sizes on a diet",
+    "my eye is a bit blurry after a hot shower",
+    "had a fever last month, fine since monday",
     "I don't have a fever",
     "I've never had cancer",
     "I'm not suicidal",

@@ -528,6 +528,9 @@ RULES: tuple[Rule, ...] = (
           r"eyes? " + gap(6) + r"(?:hurts?|pain\w*|painful|sore) " + gap(3) + r"(?:mov\w*"
           r"|look\w* (?:around|sideways|to the side|up|left|right))",
           r"optic neuritis",
+          # "left eye foggy and painful since tuesday"
+          r"eyes? (?:is |are |has been |have been |feels? |looks? |has gone |gone |went )?"
+          r"(?:all |really |a bit |very |quite |so )?(?:blurr\w*|foggy|cloudy|misty|hazy|dim)",
           unless=r"hot bath|sauna|shower|heat|cleared|came back|cooled|" + OLD),
     rule("urine-infection-ms-worse", "urgent",
           r"(?:burn\w*|sting\w*|hurts?|pain\w*|sore|painful) " + gap(3) + r"(?:when|while|as"

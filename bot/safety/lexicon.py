@@ -49,12 +49,16 @@ SCIATICA = r"(?:sciatica|sciatic\w*|siatica|sciatca|sciattica|schiatica|sciatia|
 BACK = r"(?:back|spine|spinal|neck|tailbone|coccyx|lumbar|vertebra\w*|sciatica)"
 PAIN = r"(?:pain\w*|ache\w*|aching|achy|achey|hurts?|hurting|sore|throbb\w*|sciatica|agony|back)"
 DOUBLE = r"(?:doub?b?le|duble|dubble|dbl)"
-WEIGHT = r"(?:(?:\d+ ?)?(?:weight|wieght|wight|pounds|lbs|kilos?|kgs?|stones?)|half a stone)"
+WEIGHT = (r"(?:(?:\d+ ?)?(?:weight|wieght|wight|pounds|lbs|kilos?|kgs?|stones?)|half a stone"
+          # "dropped 2 dress sizes"
+          r"|(?:\d+|a|one|two|three) (?:dress|clothes|clothing|jeans?|trousers?|trouser) sizes?)")
 SYMPTOM = (
     r"(?:numb\w*|tingl\w*|pins and needles|weak\w*|balance|dizz\w*|vertigo|vision|eyesight"
     r"|blurr\w*|walking|walkin|clums\w*|symptoms?|speech|swallowing|co-?ordination|tremor\w*"
     r"|dragg\w*|foot drop|buzz\w*|unsteady|wobbl\w*|memory|word[- ]finding|confus\w*"
-    r"|lhermitte\w*|electric shocks?|spasms?|spasticity|ms hug|tight band|hug)"
+    r"|lhermitte\w*|electric shocks?|spasms?|spasticity|ms hug|tight band|hug"
+    # one side of the body changed: "the whole right side of my body has felt different"
+    r"|(?:side|half) of (?:my |his |her )?(?:body|face))"
 )
 _NUM = r"(?:\d+|one|two|three|four|five|six|seven|a few|several|a couple(?: of)?|couple of|a)"
 DURATION = (

@@ -47,6 +47,8 @@ _BOUNDARY = re.compile(
     r"|and then|then)\b"
     r"|,\s*(?:and |but )?(?=(?:i|i'm|im|i've|ive|my|me|it|it's|now|then|today|yesterday"
     r"|suddenly|this|he|she|they)\b)"
+    # a past episode as a comparison: "…since tuesday, like the optic neuritis I had in 2019"
+    r"|,\s*(?=(?:just |exactly )?like (?:the|my|when|last time|before|i had|it did)\b)"
     r"|\band (?=(?:i|i'm|im|i've|my|now|then|today|suddenly)\b)"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -188,6 +190,8 @@ _STILL = re.compile(
     r"|(?<!fine )(?<!better )(?<!ok )(?<!okay )(?<!normal )(?<!gone )now\b(?! (?:fine|better|ok"
     r"|okay|gone|over|resolved|recovered))|today|tonight|this morning"
     r"|since (?:then(?!,? nothing)|yesterday|last night|this morning)|started"
+    r"|(?<!fine )(?<!better )(?<!okay )(?<!ok )(?<!normal )since (?:mon|tues|wednes|thurs|fri"
+    r"|satur|sun)day"
     r"|keeps? (?:happening|coming|getting)|getting worse)\b"
 )
 _RESOLVED = re.compile(
