@@ -373,6 +373,13 @@ def test_the_catalogue_table_lists_every_flag_most_severe_first() -> None:
     assert levels == sorted(levels, key=list(LEVELS).index)
 
 
+def test_the_readme_shows_todays_catalogue() -> None:
+    from ingest.settings import ROOT
+
+    assert bot.safety.catalogue.table() in (ROOT / "README.md").read_text("utf-8"), \
+        "README's catalogue is stale: paste `python -m bot.safety` into it"
+
+
 def test_a_rule_with_an_unknown_level_is_refused() -> None:
     from bot.safety.rules import rule
 
