@@ -4,7 +4,7 @@
     python -m evals.tune_safety --sweep    # also: the learned channel's thresholds swept on dev
 
 Sets: **training** (`bot/safety/data/*.jsonl`, what the classifier is fitted on), **dev**
-(`evals/redflag_dev.jsonl` to `evals/redflag_dev4.jsonl`, each
+(`evals/redflag_dev.jsonl` to `evals/redflag_dev5.jsonl`, each
 written by its own writer apart from the rules and the training data, plus the red-flag and
 near-miss items of `evals/gold.jsonl`: what thresholds and variants are chosen on) and **blind**
 (`evals/blind_redflags.jsonl`, written by someone who read only the articles and the clinical
@@ -36,7 +36,8 @@ EVALS = Path(__file__).resolve().parent
 # Red-flag dev sets, each by its own writer apart from the rules and the training data; the
 # gold set's red flags and near misses count too.
 REDFLAG_DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "redflag_dev2.jsonl",
-                     EVALS / "redflag_dev3.jsonl", EVALS / "redflag_dev4.jsonl")
+                     EVALS / "redflag_dev3.jsonl", EVALS / "redflag_dev4.jsonl",
+                     EVALS / "redflag_dev5.jsonl")
 GOLD_FILE = EVALS / "gold.jsonl"
 BLIND_FILE = EVALS / "blind_redflags.jsonl"
 

@@ -870,5 +870,6 @@ def test_dev_recall_and_false_escalation_hold(counted) -> None:
     assert s.false_escalation <= DEV_FLOOR["benign"]
 
 
-# What dev gives today, rounded down: a change that loses recall fails here.
-DEV_FLOOR = {"emergency": 0.99, "crisis": 0.99, "urgent": 0.99, "benign": 0.09}
+# What dev gives today, recall rounded down and false escalation up: a change that loses
+# recall or adds false alarms fails here.
+DEV_FLOOR = {"emergency": 0.99, "crisis": 0.99, "urgent": 0.99, "benign": 0.12}

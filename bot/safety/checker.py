@@ -6,7 +6,7 @@ Every user message is checked here before retrieval and independently of it:
    message. What a rule finds stands: nothing below can lower it.
 2. **The learned channel** (`bot.safety.classifier`, a fine-tuned classifier with its own model
    pass) on the whole message when it is short enough to read as one text (`COVER_CHARS`),
-   otherwise on each of its sentences that mentions a catalogue concept (at most `MAX_UNITS`, in
+   and on each of its sentences that mentions a catalogue concept (at most `MAX_UNITS`, in
    one batch), so a red flag buried in a long rambling message still shows. It
    may only add a level the rules did not find, and it is vetoed (below crisis) on a sentence
    that is a knowledge question or tells of a past, resolved event — the scope the rules use
@@ -37,8 +37,8 @@ from bot.types import LEVELS
 # P(level) at which the learned channel fires, per level. Chosen on the dev set by `python -m
 # evals.tune_safety --no-blind --sweep`: per level, the best recall among thresholds that fire
 # on at most BENIGN_BUDGET of dev's benign messages, and of those the highest.
-THRESHOLDS: dict[str, float] = {"emergency": 0.2, "crisis": 0.3, "urgent": 0.5}
-COVER_CHARS = 500  # up to this, the message is read whole, as one text (128 word pieces)
+THRESHOLDS: dict[str, float] = {"emergency": 0.2, "crisis": 0.3, "urgent": 0.8}
+COVER_CHARS = 500  # up to this, the message is also read whole, as one text (128 word pieces)
 MAX_UNITS = 16  # sentences embedded at most, per message
 MAX_UNIT_CHARS = 400
 # The rules read about 3 µs per character (100,000 characters: 0.3 s on the README's machine):
@@ -120,12 +120,15 @@ class SafetyChecker:
     # -- the learned channel ----------------------------------------------------------------------
     def scores(self, text: str, levels: Sequence[str] = LEVELS) -> dict[str, tuple[float, str]]:
         """Per level, the classifier's highest probability over what may fire for it, in one
-        batched pass. A message of up to `COVER_CHARS` is read whole, and only whole: a
-        sentence read out of its message loses what the message says around it ("bit of
-        tingling in my fingers this afternoon. mostly gone now": "mostly gone now" alone read
-        as a goodbye). A longer message is read sentence by sentence. Either way a level may
-        fire only where a sentence is eligible for it (not a knowledge question, not resolved
-        or long-standing), crisis always."""
+        batched pass: the whole message (when it is up to `COVER_CHARS` and has more than one
+        sentence with a cue) and each sentence with a cue on its own. Both, because each
+        catches what the other misses: read alone, a sentence loses what the message says
+        around it ("…this afternoon. mostly gone now"); read whole, a flag in one sentence
+        beside a question or a story is diluted ("how many mg is a normal dose? and how many
+        would it take…"). Chosen on the five dev sets, where reading only the whole message
+        missed 10 emergency and crisis messages and this 6, at more false escalations (0.119
+        against 0.085). A level may fire only where a sentence is eligible for it (not a
+        knowledge question, not resolved or long-standing), crisis always."""
         # The classifier was trained on messages about bodies, symptoms and intentions; on
         # anything else its probabilities mean nothing, so it reads only messages and sentences
         # with a cue of that kind (`_CUE`).
@@ -134,20 +137,18 @@ class SafetyChecker:
         best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
             return best
-        if len(text) > COVER_CHARS and len(cands) > MAX_UNITS:  # scope read only for those kept
+        if len(cands) > MAX_UNITS:  # scope is read only for the sentences kept
             cands = cands[: MAX_UNITS // 2] + cands[-(MAX_UNITS // 2):]
-        cands = [unit(c) for c in cands]
-        if len(text) <= COVER_CHARS:
-            p = self._level_proba([plain])
-            for level in levels:
-                if level == "crisis" or any(_eligible(u, level) for u in cands):
-                    best[level] = (float(p[level][0]), text[:200])
-            return best
-        p = self._level_proba([u.text for u in cands])
+        units = [unit(c) for c in cands]
+        whole = len(text) <= COVER_CHARS and (len(units) > 1 or units[0].text != plain)
+        p = self._level_proba(([plain] if whole else []) + [u.text for u in units])
         for level in levels:
-            for row, u in enumerate(cands):
-                if _eligible(u, level) and p[level][row] > best[level][0]:
-                    best[level] = (float(p[level][row]), u.text)
+            rows = [(i + whole, u) for i, u in enumerate(units) if _eligible(u, level)]
+            if whole and (level == "crisis" or rows):
+                rows.append((0, None))
+            for row, u in rows:
+                if p[level][row] > best[level][0]:
+                    best[level] = (float(p[level][row]), text[:200] if u is None else u.text)
         return best
 
     def learned(self, text: str, levels: Sequence[str] = LEVELS) -> list[RedFlag]:
