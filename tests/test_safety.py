@@ -203,12 +203,25 @@ RED_FLAGS = [
      "new-symptoms-over-24h"),
     ("left eye foggy and painful since tuesday, like the optic neuritis i had 5 years ago",
      "urgent", "vision-loss-or-double-vision"),
+    # a stroke sign that has passed may be a TIA: still an emergency (FAST), unless long ago
+    ("my face dropped on one side for a bit this morning then it passed", "emergency",
+     "stroke-signs"),
+    ("her speech was slurred for half an hour earlier, back to normal now", "emergency",
+     "stroke-signs"),
+    ("lost a stone and not trying to lose weight", "urgent", "unexplained-weight-loss"),
 ]
 
 # Negations and benign near misses: none of these may escalate.
 QUIET = [
     "no bladder problems",
     "I dropped two dress sizes on a diet",
+    # weight loss explained by a diet or exercise is not unexplained (NICE NG59)
+    "weight dropping off me since i joined the gym and started eating better",
+    # a sign that comes with fatigue, or has for years, is MS fatigue, not a stroke
+    "speech gets muddled when I'm tired, it's been my MS brain fog for years",
+    "face droopy with tiredness at the end of the day",
+    "i cant speak properly in the mornings til ive had coffee",
+    "my face drooped years ago with bells palsy, fine now",
     "my eye is a bit blurry after a hot shower",
     "had a fever last month, fine since monday",
     "I don't have a fever",
@@ -583,9 +596,16 @@ def test_person_someone_elses_current_symptoms_still_escalate() -> None:
 def test_idioms_are_not_red_flags() -> None:
     for message in ("my back is killing me", "killer workout at physio",
                     "dying to know if yoga helps", "I could kill for a cup of tea",
-                    "I'm dead tired after work", "laughed so hard I nearly wet myself"):
+                    "I'm dead tired after work", "laughed so hard I nearly wet myself",
+                    "nearly pooed myself when the car slid on the ice",
+                    "my wife collapsed onto the sofa after work, shattered",
+                    "husband passed out on the couch at 8pm, snoring",
+                    "my pants were wet with sweat after the gym"):
         assert match_phrases(message) == [], message
     assert match_phrases("I nearly wet myself, then I did wet myself without feeling it")
+    # the sofa idiom is only sleep: a collapse that does not come round still escalates
+    assert match_phrases("he collapsed on the sofa and isn't responding")
+    assert match_phrases("he collapsed onto the sofa for no reason")
     assert scope.strip_idioms("my back is killing me") == "my back" + " " * 14
     assert match_phrases("my back is killing me and I want to kill myself")[0].level == "crisis"
 

@@ -48,6 +48,7 @@ from bot.safety.lexicon import (
     FEEL_NEG,
     FEVER,
     HARM_ACT,
+    HABITUAL,
     HEADACHE,
     HOARD,
     LEGS,
@@ -301,13 +302,13 @@ RULES: tuple[Rule, ...] = (
           r"(?:arm|hand|leg) " + gap(1) + r"sudden\w* (?:stopped working|went dead|gave up"
           r"|dropped)",
           r"(?:is|'s|are|'re|am|'m|keeps?|started|been) slurr\w*",
-          unless=OLD),
+          unless=HABITUAL + "|" + OLD, passing=True),
     # -- crisis: no knowledge-question exemption ---------------------------------------------
     rule("arm-weak-with-face-or-speech", "emergency",
           r"(?:arm|hand) (?:has |have |is |just )?(?:gone|went|going|is|feels?|turned) (?:all )?"
           r"(?:floppy|limp|dead|weak|heavy|useless|numb)",
           requires=r"face|speech|slurr\w*|words|talk\w*|speak\w*|mouth|smile", near=150,
-          unless=OLD),
+          unless=OLD, passing=True),
     rule("suicide", "crisis",
           r"su+i+c+i+d\w*|suicdal|sucid\w*|suiced\w*|suisid\w*|suiside\w*|suicde|suacid\w*"
           r"|sewer ?slide|unalive\w*"),
@@ -459,7 +460,13 @@ RULES: tuple[Rule, ...] = (
           r"weight ?loss " + gap(2) + r"(?:without|for no|i can'?t explain|unexplained"
           r"|i cannot explain)",
           WEIGHT + r" (?:is |has been |keeps |just )?(?:dropping|falling|coming|melting|dropped"
-          r"|fallen) off"),
+          r"|fallen) off",
+          # NICE NG59: *unexplained* weight loss. Said to come from a diet or exercise, it is not.
+          unless=r"(?:since|from|after|by|with|because of|thanks to) (?:i )?(?:joined|joining"
+          r"|started|starting|going to|doing|being on|on|cutting|cut|eating)? ?(?:the |a |my )?"
+          r"(?:gym|diet\w*|slimming|weight ?watchers|running|exercis\w*|calories|carbs|sugar"
+          r"|better|healthier|less)|(?<!not )(?<!n't )(?<!nt )(?<!without )(?:trying|tried)"
+          r" to lose|on purpose|intentional(?:ly)?|slimming world|weight ?watchers"),
     rule("cancer-history-back-pain", "urgent", CANCER, requires=BACK, near=400, timeless=True,
          unless=r"scare|benign|ruled out|(?:given )?the all[- ]clear|(?:was|were|came back) "
                 r"(?:clear|negative)"),

@@ -109,6 +109,16 @@ CHRONIC = (
     r"|after (?:a |my )?(?:walk|exercise|gym|shower|bath|workout|long day)"
     r"|by the end of the day|on and off"
 )
+# A sign that comes with fatigue or heat, or has for years, in the same clause ("speech gets
+# muddled when I'm tired"): MS fatigue, not a stroke. Not "for a bit" or "then it passes": a
+# stroke sign that passes may be a TIA, still an emergency (FAST).
+HABITUAL = (
+    r"when(?:ever)? (?:i'?m|im|i am|i get|i'?ve been|he'?s|she'?s|he gets|she gets) (?:really "
+    r"|very |so |too |a bit )?(?:tired|exhausted|fatigued|worn out|hot|overheated|stressed"
+    r"|run down)|(?:with|from) (?:tiredness|fatigue|exhaustion)"
+    r"|(?:at|by|towards?) the end of (?:the|a long) day|brain fog|for (?:years|ages|decades)"
+    r"|(?:til|until) (?:i'?ve|i have) had (?:a |my )?(?:coffee|cuppa|tea)"
+)
 ACCIDENT = (
     r"accident\w*|by mistake|cooking|shaving|chopping|gardening|lifting|in the kitchen"
     r"|on (?:a|the) (?:glass|knife|tin|can|paper|oven|stove|iron|kettle|pan|grill|radiator)"

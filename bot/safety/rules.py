@@ -46,10 +46,14 @@ class Rule:
     near: int = 300
     unless: re.Pattern[str] | None = None
     timeless: bool = False  # a past event still counts ("I had cancer", "I inject drugs")
+    # A sign that has passed still counts unless told as long ago (FAST: call 999 even if the
+    # symptoms go away, it may be a TIA): "my face dropped this morning, fine now".
+    passing: bool = False
 
 
 def rule(name: str, level: str, *alternatives: str, requires: str | None = None,
-         near: int = 300, unless: str | None = None, timeless: bool = False) -> Rule:
+         near: int = 300, unless: str | None = None, timeless: bool = False,
+         passing: bool = False) -> Rule:
     """Build a `Rule`; each pattern is matched on word boundaries."""
     if level not in LEVELS:
         raise ValueError(f"level {level!r} is not one of {', '.join(LEVELS)}")
@@ -59,7 +63,7 @@ def rule(name: str, level: str, *alternatives: str, requires: str | None = None,
 
     return Rule(name, level, word("|".join(alternatives)),
                 word(requires) if requires else None, near, word(unless) if unless else None,
-                timeless)
+                timeless, passing)
 
 
 def fires(r: Rule, text: str, m: re.Match[str]) -> bool:
@@ -79,9 +83,11 @@ def fires(r: Rule, text: str, m: re.Match[str]) -> bool:
             return False
         if scope.answered_no(sentence):
             return False
-        if not r.timeless and (scope.resolved(sentence) or scope.longstanding(sentence)
-                               or scope.clause_resolved(text, start, end)
-                               ) and not scope.recurs(text, end):
+        over = scope.resolved(sentence) or scope.clause_resolved(text, start, end)
+        if r.passing:
+            over = over and scope.told_as_old(sentence)
+        if not r.timeless and (over or scope.longstanding(sentence)) and not scope.recurs(
+                text, end):
             return False
     if r.requires is not None:
         lo, hi = max(0, start - r.near), min(len(text), end + r.near)

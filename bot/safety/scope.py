@@ -320,6 +320,18 @@ def today(text: str, left: int, right: int) -> bool:
     return bool(_TODAY.search(text, left, right))
 
 
+def told_as_old(sentence: str) -> bool:
+    """Does the sentence place its event long ago ("years ago", "in 2015", "as a child")?
+
+    >>> told_as_old("my face dropped years ago, fine now"), told_as_old("face dropped, fine now")
+    (True, False)
+    """
+    return any(not _FINE.fullmatch(m.group(0)) for m in _OLD.finditer(sentence))
+
+
+_FINE = re.compile(r"fine now|better now|recovered")
+
+
 def is_old(span: str) -> bool:
     """Is `span` a past-time phrase ("years ago", "when I was 17")?"""
     return bool(_OLD.fullmatch(span))
@@ -345,7 +357,14 @@ IDIOMS = re.compile(
     r"|bored to death|scared to death|sick to death|to death of|worried sick"
     r"|i could (?:have )?died (?:of|laughing|from embarrassment)|nearly died (?:of|laughing)"
     # "laughed so hard I nearly wet myself": what nearly happened did not
-    r"|(?:nearly|almost) (?:wet|peed|weed|wee'?d) (?:my ?self|my pants|my knickers)"
+    r"|(?:nearly|almost) (?:wet|peed|pee'?d|weed|wee'?d|pooed|pooped|poo'?d|soiled|shat|shit"
+    r"|messed) (?:my ?self|my pants|my knickers|my trousers)"
+    # sleep after a long day: "crashed on the sofa after work", "passed out on the couch at 8pm"
+    r"|(?:crashed|flopped|conked out|passed out|collapsed|keeled over)(?: out)? (?:on|onto|in"
+    r"|into) (?:the|my|our) (?:sofa|couch|settee|armchair|bed)(?= (?:[\w']+ ){0,3}(?:after"
+    r"|at \d|all day|lol|haha|exhausted|shattered|knackered|tired|asleep|snoring))"
+    r"|wet (?:through )?with sweat|(?:pants|clothes|top|shirt) (?:were |was |are |is )?"
+    r"(?:all )?(?:wet|soaked) with sweat"
     r"|(?:laughing|laughed) my head off|knock(?:ed)? (?:me|myself) out (?:cold )?(?:with|on)"
     r"|over my dead body|dead (?:of|in the) (?:night|winter)|fit (?:and|as) (?:healthy|a fiddle)"
     r"|keep(?:ing)? fit|get(?:ting)? fit|fit(?:ness)? (?:class|classes|instructor)"
