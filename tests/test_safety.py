@@ -209,6 +209,19 @@ RED_FLAGS = [
     ("her speech was slurred for half an hour earlier, back to normal now", "emergency",
      "stroke-signs"),
     ("lost a stone and not trying to lose weight", "urgent", "unexplained-weight-loss"),
+    ("legs both getting weaker over 2 days and now im grabbing furniture", "emergency",
+     "both-legs-weak-or-numb"),
+    # crisis: medicine kept for a chosen time, a mind made up beside the means, no longer a
+    # problem for anyone, a dose question that says it is not about safety
+    ("I'm collecting my baclofen for when I'm ready to go", "crisis", "overdose"),
+    ("I've been putting one aside every day instead, got 50 now", "crisis", "overdose"),
+    ("how many co-codamol does it take? I've got 4 boxes and I've made up my mind", "crisis",
+     "resolve-beside-means"),
+    ("I won't be a problem for anyone much longer", "crisis", "kill-myself"),
+    ("honestly I don't want to keep going", "crisis", "wish-to-die"),
+    ("how many paracetamol is too many? not asking for safety reasons", "crisis",
+     "lethal-dose-question"),
+    ("what happens if you take a whole box of tizanidine?", "crisis", "lethal-dose-question"),
 ]
 
 # Negations and benign near misses: none of these may escalate.
@@ -222,6 +235,9 @@ QUIET = [
     "face droopy with tiredness at the end of the day",
     "i cant speak properly in the mornings til ive had coffee",
     "my face drooped years ago with bells palsy, fine now",
+    "i made up my mind, i am going to try the pregabalin",
+    "I want to keep going with physio",
+    "what happens if i take 2 baclofen by accident",
     "my eye is a bit blurry after a hot shower",
     "had a fever last month, fine since monday",
     "I don't have a fever",

@@ -199,6 +199,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:weak\w*|numb\w*|numnes+|tingl\w*|paraly[sz]\w*|pins and needles|no feeling"
           r"|lost (?:the )?feeling) " + gap(3) + r"(?:in |down |of )?both (?:of )?"
           r"(?:my |his |her |the )?(?:legs?|leggs|feet|sides)",
+          r"(?:legs|feet) (?:are )?both (?:\w+ )?(?:getting |going |gone |feel\w* |are )?"
+          r"(?:weak\w*|numb\w*|dead|floppy|heavy and weak|giving (?:way|out))",
           unless=CHRONIC),
     # A "sensory level": numbness rising up the body or everything below the chest or waist —
     # both legs at once, from the spinal cord.
@@ -322,6 +324,9 @@ RULES: tuple[Rule, ...] = (
           r"(?:today|tonight|tomorrow) (?:is|'s) (?:my |the )?(?:last|final) (?:day|night)"
           r"|tonight'?s the night|my last day",
           r"won'?t be (?:around|here) (?:for|much longer|by|next|at)",
+          r"won'?t be (?:a |an )?(?:problem|burden|trouble|bother|nuisance|in (?:the|your|their)"
+          r" way) (?:for|to) (?:anyone|anybody|you|them|everyone|my \w+) (?:much|for much|any)"
+          r" longer",
           r"(?:rope|noose) " + gap(4) + r"(?:garage|loft|tree|looking at|ready)",
           r"(?:bought|ordered|got|getting|buying|found) (?:myself )?(?:a |some |the )?"
           r"(?:length of )?(?:rope|noose)"
@@ -359,7 +364,7 @@ RULES: tuple[Rule, ...] = (
           r"(?:no ?one|nobody|noone) (?:would|will|'?d) (?:even )?(?:miss|notice|care"
           r"|mind)(?: me| if i)",
           r"(?:don'?t|dont|do not|no longer|never) (?:want|wish|wanna) to (?:live|be alive"
-          r"|be here|be around|be in this world|exist|go on|carry on|wake up)",
+          r"|be here|be around|be in this world|exist|go on|carry on|keep going|wake up)",
           r"life (?:is|feels|seems) (?:so |completely |totally )?pointless",
           r"(?:no|not any|(?:don'?t|dont|can'?t|cannot) see (?:any|a|the)|lost (?:any |all )?"
           r"(?:the )?) ?(?:point|reason) (?:in |to |of |for )?(?:living|go on|going on"
@@ -446,6 +451,12 @@ RULES: tuple[Rule, ...] = (
           r"(?:pills|tablets) lined up",
           r"(?:saving|saved|hoarding|hoarded) (?:up )?(?:my )?(?:\w+ )?(?:pills|tablets|meds"
           r"|gabapentin|pregabalin|baclofen|codeine|tramadol|morphine|amitriptyline|paracetamol)",
+          # kept for a time of one's choosing: "collecting it for when I'm ready to go"
+          r"(?:collect|sav|keep|kept|hoard|stash|stor|hid|hiding)\w* (?:it|them|these|those"
+          r"|my [\w-]+|\w+) (?:up |away )?(?:for|until|till) (?:when|the day|the time) (?:i'?m|i am"
+          r"|i feel|it'?s|it is|i need to go) (?:ready|time)",
+          r"(?:put|putting|set|setting|kept|keeping) (?:one|two|some|a few|them|it|a tablet|a pill)"
+          r" (?:aside|back) (?:every|each) (?:day|night|week|time)",
           ),
     # -- urgent ---------------------------------------------------------------------------------
     rule("fever-with-back-pain", "urgent", FEVER, requires=BACK),
@@ -620,9 +631,17 @@ RULES: tuple[Rule, ...] = (
           r"(?:can|could|would|will) (?:you|i|someone|a person) die (?:from|if|of) (?:taking|an?"
           r" overdose)", r"(?:dangerous|deadly|fatal) to take (?:all )?(?:at once|together)",
           r"(?:end|ending) my life with", r"would it be quick",
+          r"not (?:asking )?for (?:safety|medical) reasons",
+          r"what (?:happens|would happen|will happen)[\w' ]{0,25} if (?:you|i|someone|a person)"
+          r" (?:take|took|swallow\w*|ate|had|down\w*) " + AMOUNT,
           r"(?:take|swallow|down) (?:them|it|the lot|everything) (?:all )?at once",
           MEDICINE + r" " + gap(6) + ALCOHOL + r"[, ]+" + gap(8) + r"(?:drift off|slip away"
           r"|not wake|never wake|for good|be enough|kill|die|be the end|end it)"),
+    rule("resolve-beside-means", "crisis",
+          r"(?:(?:i'?ve |i have )?made (?:up )?my mind|my mind'?s made up)(?= *(?:$|[.!?\n]))",
+          r"know (?:exactly )?what i(?:'m| am)? (?:want|going|gonna|plan\w*|mean) to do with"
+          r" (?:them|it|the (?:pills|tablets|lot))",
+          requires=MEDICINE + "|" + ALCOHOL + r"|box(?:es)?|packets?|rope", near=200),
     rule("amount-enough-question", "crisis", AMOUNT + r" " + gap(8) + ENOUGH,
           r"(?:is|are|would|will|was) " + AMOUNT + r"[\w' ,-]{0,60} enough\b"
           r"(?! (?:for|to (?:help|work|ease|last|get|see|cover)))",
@@ -714,6 +733,8 @@ CATALOGUE: dict[str, Entry] = {
     "lethal-dose-question": Entry(
         "a lethal-dose or \"how many would it take\" question; a medicine mixed with alcohol "
         "to drift off", _CRISIS),
+    "resolve-beside-means": Entry(
+        "a mind made up, or a purpose for medicine, said beside the means", _CRISIS),
     "amount-enough-question": Entry(
         "whether a large amount of a medicine \"would be enough\" (\"would 30 baclofen be "
         "enough\", \"my whole month's supply\")", _CRISIS),
