@@ -16,6 +16,7 @@ import importlib
 import json
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -751,6 +752,17 @@ def test_training_data_is_labelled_and_kept_apart_from_dev_and_blind() -> None:
     for name in ("dev", "blind"):
         overlap = [it.id for it in s[name] if it.text.strip().lower() in train]
         assert overlap == [], (name, overlap[:5])
+
+
+def test_rule_tuning_pairs_are_labelled_kept_apart_and_not_trained_on() -> None:
+    folder = Path(__file__).resolve().parents[1] / "bot" / "safety" / "data" / "rule_tuning"
+    pairs = load_examples(sorted(folder.glob("*.jsonl")))
+    assert len(pairs) == 740 and {ex.level for ex in pairs} == set(CLASSES)
+    texts = {ex.text.strip().lower() for ex in pairs}
+    assert not texts & {ex.text.strip().lower() for ex in load_examples()}
+    s = sets()
+    for name in ("dev", "blind"):
+        assert [it.id for it in s[name] if it.text.strip().lower() in texts] == [], name
 
 
 def test_the_classifier_is_keyed_by_base_model_data_and_settings() -> None:
