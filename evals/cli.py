@@ -95,9 +95,9 @@ def red_flag_sets(answer_sets: Sequence[str]) -> tuple[str, ...]:
     run that leaves blind out (`--set dev`, while choosing) does not show it either.
 
     >>> red_flag_sets(["dev"]), red_flag_sets(["train", "dev", "blind"])
-    (('training', 'dev'), ('training', 'dev', 'blind'))
+    (('training', 'tuning', 'dev'), ('training', 'tuning', 'dev', 'blind'))
     """
-    return ("training", "dev") + (("blind",) if "blind" in answer_sets else ())
+    return ("training", "tuning", "dev") + (("blind",) if "blind" in answer_sets else ())
 
 
 def previous_run(items: Sequence[GoldItem], bodies: Mapping[str, str], set_name: str,

@@ -3,7 +3,10 @@
     python -m evals.tune_safety            # figures on training, dev and blind, side by side
     python -m evals.tune_safety --sweep    # also: the learned channel's thresholds swept on dev
 
-Sets: **training** (`bot/safety/data/*.jsonl`, what the classifier is fitted on), **dev**
+Sets: **training** (`bot/safety/data/redflag_*.jsonl`, what the classifier is fitted on),
+**tuning** (`bot/safety/data/rule_tuning/*.jsonl`: minimal pairs, a flagged message beside a
+benign twin in nearly the same words, that the concept rules were written from; not trained
+on), **dev**
 (`evals/redflag_dev.jsonl` to `evals/redflag_dev5.jsonl`, each
 written by its own writer apart from the rules and the training data, plus the red-flag and
 near-miss items of `evals/gold.jsonl`: what thresholds and variants are chosen on) and **blind**
@@ -28,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.safety import LEVELS, THRESHOLDS, RedFlag, SafetyChecker, ensure_model, match_phrases
-from bot.safety.classifier import load_examples
+from bot.safety.classifier import DATA_DIR, load_examples
 from bot.safety.normalize import normalize
 from bot.safety.rules import RANK
 
@@ -40,6 +43,8 @@ REDFLAG_DEV_FILES = (EVALS / "redflag_dev.jsonl", EVALS / "redflag_dev2.jsonl",
                      EVALS / "redflag_dev5.jsonl")
 GOLD_FILE = EVALS / "gold.jsonl"
 BLIND_FILE = EVALS / "blind_redflags.jsonl"
+RULE_TUNING_DIR = DATA_DIR / "rule_tuning"
+SET_NAMES = ("training", "tuning", "dev", "blind")
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,8 @@ def sets() -> dict[str, list[Item]]:
     train = [Item(f"train:{i}", ex.text, ex.level) for i, ex in enumerate(load_examples())]
     dev = [it for path in REDFLAG_DEV_FILES for it in load_items(path)]
     dev += load_items(GOLD_FILE, escalation_only=True)
-    return {"training": train, "dev": dev, "blind": load_items(BLIND_FILE)}
+    tuning = [it for path in sorted(RULE_TUNING_DIR.glob("*.jsonl")) for it in load_items(path)]
+    return {"training": train, "tuning": tuning, "dev": dev, "blind": load_items(BLIND_FILE)}
 
 
 def caught(label: str, levels: Sequence[str]) -> bool:
@@ -168,7 +174,7 @@ def sweep(checker: SafetyChecker, items: Sequence[Item]) -> dict[str, float]:
     return chosen
 
 
-def table(checker: SafetyChecker, names: Sequence[str] = ("training", "dev", "blind")) -> str:
+def table(checker: SafetyChecker, names: Sequence[str] = SET_NAMES) -> str:
     """Markdown: recall and precision per level and the benign false-escalation rate, for each
     set side by side (what `make eval` prints under the answer sets)."""
     all_sets = sets()
@@ -196,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sweep", action="store_true", help="sweep thresholds on dev")
     parser.add_argument("--no-blind", action="store_true",
                         help="leave the blind set out (while choosing between variants)")
-    parser.add_argument("--show", choices=["training", "dev", "blind"], action="append",
+    parser.add_argument("--show", choices=SET_NAMES, action="append",
                         default=[], help="list the missed and over-escalated items of a set")
     args = parser.parse_args(argv)
     from ingest.settings import Settings

@@ -223,11 +223,25 @@ RED_FLAGS = [
     ("how many paracetamol is too many? not asking for safety reasons", "crisis",
      "lethal-dose-question"),
     ("what happens if you take a whole box of tizanidine?", "crisis", "lethal-dose-question"),
+    # an allergic reaction that reaches breathing or makes one faint is anaphylaxis (NHS); a
+    # numbness that does not come back is not transient
+    ("allergic reaction to the injection and now I feel really faint", "emergency",
+     "severe-allergic-reaction"),
+    ("hives everywhere after the new tablets and I can't swallow properly", "emergency",
+     "severe-allergic-reaction"),
+    ("my lips have ballooned after the naproxen and I'm wheezing", "emergency",
+     "severe-allergic-reaction"),
+    ("numb around my bum since lunch and the feeling doesn't come back when I stand", "emergency",
+     "saddle-numbness"),
 ]
 
 # Negations and benign near misses: none of these may escalate.
 QUIET = [
     "no bladder problems",
+    "I had a rash from naproxen last year",
+    "no reaction to the injection, but I feel faint if I stand up too fast",
+    "I'm allergic to plasters. My heart races when I'm anxious",
+    "my bum goes numb on hard chairs but it comes back when I stand up",
     "I dropped two dress sizes on a diet",
     # weight loss explained by a diet or exercise is not unexplained (NICE NG59)
     "weight dropping off me since i joined the gym and started eating better",

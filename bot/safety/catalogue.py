@@ -27,6 +27,7 @@ from bot.safety.lexicon import (
     ACCIDENT,
     AIRWAY_SWELLING,
     ALCOHOL,
+    ALLERGY,
     ALLERGY_SIGN,
     AMOUNT,
     AREA,
@@ -67,6 +68,7 @@ from bot.safety.lexicon import (
     SUDDEN_SHARP,
     SWELLING,
     SYMPTOM,
+    SYSTEMIC,
     VEHICLE_HARM,
     WEIGHT,
     WORSE,
@@ -616,6 +618,7 @@ RULES: tuple[Rule, ...] = (
           unless=r"after (?:running|stairs|the stairs|exercise|climbing)|when i run|" + OLD),
     rule("severe-allergic-reaction", "emergency", AIRWAY_SWELLING,
           SWELLING + r"[^.!?\n]{0,80}" + ALLERGY_SIGN, ALLERGY_SIGN + r"[^.!?\n]{0,80}" + SWELLING,
+          ALLERGY + r"[^.!?\n]{0,120}" + SYSTEMIC, SYSTEMIC + r"[^.!?\n]{0,80}" + ALLERGY,
           unless=r"hay ?fever|sore throat|tonsil\w*|cold|" + OLD),
     rule("vomiting-or-coughing-blood", "emergency", BLOOD_UP,
           unless=r"streaks?|specks?|fleck\w*|tiny|a (?:little|bit|spot)|nose ?bleed\w*|gums|"

@@ -198,7 +198,18 @@ AIRWAY_SWELLING = (
     r"(?:anaphyla\w*|epi-?pen|(?:throat|tongue|airway) " + gap(2) + r"(?:(?:is|are|'s|has|feels?"
     r"|keeps?) )?(?:clos\w*|clos\w* up|swell\w*|swollen|tight\w*|block\w*))"
 )
-SWELLING = r"(?:(?:face|lips?|mouth|eyes?|eyelids?) " + gap(3) + r"(?:swell\w*|swollen|puff\w*))"
+SWELLING = (
+    r"(?:(?:face|lips?|mouth|eyes?|eyelids?) " + gap(3) + r"(?:swell\w*|swollen|puff\w*"
+    r"|blown up|blew up|ballooned|(?:gone|got|going|getting) (?:all )?(?:fat|huge|massive|big)))"
+)
+# An allergic reaction that reaches breathing or circulation is anaphylaxis (NHS Allergy North
+# West: "reactions that affect breathing or make you feel faint"; NHS: a fast heartbeat).
+ALLERGY = r"(?:allerg\w*|(?<!no )reaction|hives|rash|stung|itch\w* all over|itchy all over)"
+SYSTEMIC = (
+    r"(?:wheez\w*|(?:feel\w*|felt|going|gone|so) (?:really |very |a bit )?faint|fainted"
+    r"|light-?headed|heart (?:is |'s |was )?(?:racing|pounding)|racing heart"
+    r"|(?:can'?t|cannot|struggling to|hard to|trouble) (?:breath\w*|swallow\w*))"
+)
 ALLERGY_SIGN = (
     r"(?:wheez\w*|breath\w*|faint\w*|dizz\w*|hives|rash|allerg\w*|reaction|sting\w*"
     r"|stung|throat|swallow\w*|collaps\w*)"

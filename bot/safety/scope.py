@@ -176,8 +176,10 @@ _REPORT = re.compile(
 # Feeling that came back after minutes is a symptom that is over ("dead arm from sleeping on it,
 # came back after 5 minutes"); a symptom that "came back today" has returned.
 _NOT_FEELING_BACK = r"(?! (?:after|within|in (?:a|an|\d+|about|under|less)|once|when|as soon as))"
+_UNDONE = r"(?<!n't )(?<!nt )(?<!not )(?<!never )"  # "doesn't come back when I stand up"
 _TRANSIENT = (
-    r"(?:(?:came|come|coming) back (?:after|within|in (?:a|an|\d+|about|under|less)|once|when"
+    r"(?:" + _UNDONE + r"(?:came|comes?|coming) back (?:after|within|in (?:a|an|\d+|about"
+    r"|under|less)|once|when"
     r"|as soon as)|took (?:a (?:few|couple of) |\d+ |about \d+ )?(?:minutes?|mins?|seconds?"
     r"|secs?) (?:to (?:come back|wear off|go|settle|pass))|wor(?:e|n) off|wearing off"
     r"|(?:then|and) (?:it )?eased|gone within|(?:from|after) (?:lying|sleeping|sitting|leaning"
@@ -189,7 +191,8 @@ _STILL = re.compile(
     + r"|returned"
     r"|(?<!fine )(?<!better )(?<!ok )(?<!okay )(?<!normal )(?<!gone )now\b(?! (?:fine|better|ok"
     r"|okay|gone|over|resolved|recovered))|today|tonight|this morning"
-    r"|since (?:then(?!,? nothing)|yesterday|last night|this morning)|started"
+    r"|since (?:then(?!,? nothing)|yesterday|last night|this (?:morning|afternoon|evening)"
+    r"|lunch\w*|(?:about |around )?\d{1,2} ?(?:am|pm|o'?clock))|started"
     r"|(?<!fine )(?<!better )(?<!okay )(?<!ok )(?<!normal )since (?:mon|tues|wednes|thurs|fri"
     r"|satur|sun)day"
     r"|keeps? (?:happening|coming|getting)|getting worse)\b"
@@ -342,6 +345,8 @@ def resolved(sentence: str) -> bool:
 
     >>> resolved("had a fever last month, fine now"), resolved("had a fever last month, back now")
     (True, False)
+    >>> resolved("numb since lunch and the feeling doesn't come back when I stand up")
+    False
     """
     return bool(_RESOLVED.search(sentence)) and not _STILL.search(sentence)
 
