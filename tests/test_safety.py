@@ -233,6 +233,11 @@ RED_FLAGS = [
      "severe-allergic-reaction"),
     ("numb around my bum since lunch and the feeling doesn't come back when I stand", "emergency",
      "saddle-numbness"),
+    # a symptom spreading day by day may be a relapse building up; tired of it all beside the
+    # means
+    ("the tingling creeps a bit higher up my legs every day", "urgent", "new-symptoms-over-24h"),
+    ("two boxes of amitriptyline in the drawer and I'm tired of everything", "crisis",
+     "resolve-beside-means"),
 ]
 
 # Negations and benign near misses: none of these may escalate.
@@ -242,6 +247,8 @@ QUIET = [
     "no reaction to the injection, but I feel faint if I stand up too fast",
     "I'm allergic to plasters. My heart races when I'm anxious",
     "my bum goes numb on hard chairs but it comes back when I stand up",
+    "every day I walk a bit further up the hill",
+    "I'm tired of everything about this clinic",
     "I dropped two dress sizes on a diet",
     # weight loss explained by a diet or exercise is not unexplained (NICE NG59)
     "weight dropping off me since i joined the gym and started eating better",

@@ -524,6 +524,11 @@ RULES: tuple[Rule, ...] = (
           r"(?:old|previous|past|usual)? ?(?:ms )?" + SYMPTOM + " " + gap(3)
           + r"(?:came back|come back|coming back|returned|returning|are back|is back"
           r"|back again)",
+          # spreading day by day (MS Trust: a relapse can build up over days)
+          SYMPTOM + " " + gap(5) + r"(?:a (?:bit|little|lot) )?(?:higher|further up|spread\w*"
+          r"|creep\w* up|mov\w* up|travell?\w* up) " + gap(4) + r"(?:each|every|a|per) day",
+          r"(?:each|every) day " + gap(3) + SYMPTOM + " " + gap(5) + r"(?:a (?:bit|little|lot) )?"
+          r"(?:higher|further up|spread\w*|creep\w* up|mov\w* up|travell?\w* up)",
           unless=OLD + "|" + CHRONIC),
     rule("vision-loss-or-double-vision", "urgent",
           DOUBLE + r" (?:vision|vison|visoin|sight|images?)",
@@ -644,6 +649,8 @@ RULES: tuple[Rule, ...] = (
           r"(?:(?:i'?ve |i have )?made (?:up )?my mind|my mind'?s made up)(?= *(?:$|[.!?\n]))",
           r"know (?:exactly )?what i(?:'m| am)? (?:want|going|gonna|plan\w*|mean) to do with"
           r" (?:them|it|the (?:pills|tablets|lot))",
+          # tired of living beside the means (Samaritans: hopelessness with access to means)
+          r"(?:tired|sick) of (?:everything|it all|life|living|being alive|being here)",
           requires=MEDICINE + "|" + ALCOHOL + r"|box(?:es)?|packets?|rope", near=200),
     rule("amount-enough-question", "crisis", AMOUNT + r" " + gap(8) + ENOUGH,
           r"(?:is|are|would|will|was) " + AMOUNT + r"[\w' ,-]{0,60} enough\b"
@@ -737,7 +744,8 @@ CATALOGUE: dict[str, Entry] = {
         "a lethal-dose or \"how many would it take\" question; a medicine mixed with alcohol "
         "to drift off", _CRISIS),
     "resolve-beside-means": Entry(
-        "a mind made up, or a purpose for medicine, said beside the means", _CRISIS),
+        "a mind made up, a purpose for medicine, or being tired of it all, said beside the "
+        "means", _CRISIS),
     "amount-enough-question": Entry(
         "whether a large amount of a medicine \"would be enough\" (\"would 30 baclofen be "
         "enough\", \"my whole month's supply\")", _CRISIS),
