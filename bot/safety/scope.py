@@ -55,10 +55,18 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def clause(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the clause around text[start:end] (punctuation, "but", ", I ...")."""
+    """Bounds of the clause around text[start:end] (punctuation, "but", ", I ...").
+
+    >>> t = "i wont be reordering, i wont be here"
+    >>> t[slice(*clause(t, 22, len(t)))]
+    'i wont be here'
+    """
     lo = max(0, start - 200)
     left = lo
-    for m in _BOUNDARY.finditer(text, lo, start):
+    # Search a little past `start`: a boundary's lookahead (", I …") may need the hit's words.
+    for m in _BOUNDARY.finditer(text, lo, min(len(text), start + 40)):
+        if m.end() > start:
+            break
         left = m.end()
     m = _BOUNDARY.search(text, end, min(len(text), end + 200))
     return left, (m.start() if m else min(len(text), end + 200))
