@@ -326,6 +326,9 @@ RULES: tuple[Rule, ...] = (
           r"(?:today|tonight|tomorrow) (?:is|'s) (?:my |the )?(?:last|final) (?:day|night)"
           r"|tonight'?s the night|my last day",
           r"won'?t be (?:around|here) (?:for|much longer|by|next|at)",
+          r"(?:i|i'?ll) won'?t be (?:around|here)(?= *(?:$|[.!?]))",
+          r"(?:i )?know where (?:he|she|they|my \w+) keeps? (?:his|her|their|the) (?:gun|rifle"
+          r"|shotgun|pistol)",
           r"won'?t be (?:a |an )?(?:problem|burden|trouble|bother|nuisance|in (?:the|your|their)"
           r" way) (?:for|to) (?:anyone|anybody|you|them|everyone|my \w+) (?:much|for much|any)"
           r" longer",
@@ -410,9 +413,19 @@ RULES: tuple[Rule, ...] = (
           r"(?:good ?bye|bye (?:for ever|forever|for good)|farewell)",
           r"(?:good ?bye|farewell)[.,!]* (?:and )?thank(?:s| you) (?:for (?:trying|everything"
           r"|all|listening|being there|putting up with me))",
-          r"(?:won'?t|will not|wont) (?:be )?need(?:ing)? (?:to [\w']+ )?(?:this|these|it|them"
-          r"|you|anything|any of (?:this|it)) " + gap(3) + r"(?:after tonight|where i'?m going"
-          r"|(?:much|any) longer)"),
+          r"(?:won'?t|will not|wont|don'?t|do not) (?:be )?need(?:ing)? (?:to [\w']+ )?(?:this"
+          r"|these|it|them|you|anything|any of (?:this|it)) " + gap(3) + r"(?:after tonight"
+          r"|where i'?m going|(?:much|any) longer)",
+          # preparations and goodbyes (Samaritans: putting affairs in order, saying goodbye)
+          r"(?:whoever|who ?ever|the person who|someone who) finds? me(?! on the floor)"
+          r"|(?:when|so) (?:they|he|she|the kids|my \w+|(?:it'?s|its) (?:him|her|them)"
+          r" (?:that|who)) finds? me(?= *(?:$|[.,!?;]| (?:dead|like (?:this|that)|afterwards"
+          r"|and|so)\b))",
+          r"money (?:aside|away|by) (?:so|for) (?:the|my) funeral",
+          r"sa(?:y|ying|id) (?:bye|goodbye) to " + gap(10) + r"(?:last time|for the last time"
+          r"|for good)",
+          r"if (?:the |my )?(?:ms|illness|disease|it|this) (?:took|takes|killed|kills) me "
+          + gap(3) + r"(?:i'?d|id|i would) (?:be )?(?:relieved|glad|happy|welcome it|not mind)"),
     rule("self-harm", "crisis",
           r"self[- ]?harm\w*|self[- ]?injur\w*|self[- ]?mutilat\w*",
           r"(?:harm|harming|harmed) (?:my ?self|myself)",
@@ -426,6 +439,10 @@ RULES: tuple[Rule, ...] = (
           r"(?:starv\w*|cut\w*|burn\w*|hurt\w*|hit\w*|bang\w*) (?:my ?self|myself|my body)"
           r" " + gap(2) + r"(?:to|as) punish",
           r"(?:to|as a way to|as) punish (?:my ?self|myself|my body)",
+          r"how deep (?:should (?:i|you) cut|to cut|do (?:i|you) (?:have|need) to cut)"
+          r"|too deep when (?:you|i) cut",
+          r"(?:press\w*|hold\w*|held|put\w*) (?:the |a |my )?(?:iron|hair ?straighteners|lighter"
+          r"|cigarette|hob) (?:on|onto|against|to) my",
           r"(?:hurt|hurting|punish|punishing|starve|starving)"
           r" (?:my ?self|myself) (?:on purpose|deliberately|intentionally|again|to cope|to feel"
           r"|because)",
@@ -440,6 +457,8 @@ RULES: tuple[Rule, ...] = (
           r"|pregabalin|baclofen|co-?codamol|paracetamol|tramadol|codeine|morphine)"
           r" (?:at once|in one go|together|tonight|and (?:die|end|never))",
           r"stockpil\w*", r"stock(?:ing)? up on (?:my )?\w+ from different",
+          r"(?:take|taking|took|swallow\w*) (?:too (?:much|many)|extra|loads|a load)"
+          r"[\w' ,/-]{0,50}? (?:on purpose|deliberately|intentionally)",
           HOARD + r" " + gap(3) + MEDICINE,
           r"(?:bag|(?:shoe ?)?box|drawer|stash|pile|tin|supply|load) (?:full )?of (?:all )?"
           r"(?:my )?(?:old |spare |unused |saved(?: up)? |left ?over )" + MEDICINE,
@@ -643,6 +662,9 @@ RULES: tuple[Rule, ...] = (
           r"what (?:happens|would happen|will happen)[\w' ]{0,25} if (?:you|i|someone|a person)"
           r" (?:take|took|swallow\w*|ate|had|down\w*) " + AMOUNT,
           r"(?:take|swallow|down) (?:them|it|the lot|everything) (?:all )?at once",
+          r"(?:take|taking|swallow\w*) enough " + gap(3) + LETHAL,
+          r"(?:dangerous|deadly|fatal|lethal)[\w' ,?/-]{0,80}? (?:i (?:honestly )?hope (?:it is"
+          r"|it'?s |so|it does|it will)|hoping (?:it is|so))",
           MEDICINE + r" " + gap(6) + ALCOHOL + r"[, ]+" + gap(8) + r"(?:drift off|slip away"
           r"|not wake|never wake|for good|be enough|kill|die|be the end|end it)"),
     rule("resolve-beside-means", "crisis",

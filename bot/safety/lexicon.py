@@ -179,7 +179,8 @@ SUDDEN_SHARP = (
 )
 LETHAL = (
     r"(?:lethal|fatal|deadly|kill (?:me|a person|someone|you)|to die|to not wake up|to never wake"
-    r" up|so i (?:don'?t|won'?t|never) wake up|stop (?:my|your) heart|enough to (?:end|kill))"
+    r" up|so i (?:don'?t|won'?t|never) wake up|stop (?:my|your) heart|enough to (?:end|kill)"
+    r"|to (?:never|not) come round)"
 )
 # Harm by a vehicle or a drop, as a means to die ("crash the car to make the pain stop").
 VEHICLE_HARM = (
