@@ -140,6 +140,29 @@ def _levels(flags: Sequence[RedFlag]) -> list[str]:
     return sorted({f.level for f in flags}, key=RANK.__getitem__)
 
 
+# Benign sentences added to a flagged message, in front and behind: a flag must not fade when
+# a message grows by one ordinary sentence. Written for this check, not taken from any set.
+PADS = ("Sorry for the long message, I am just not sure who to ask about this kind of thing.",
+        "I have had MS for about twelve years and I am on Ocrevus, which has been going fine.")
+PADDED_CHARS = 200  # only messages up to this are padded: the short ones, read whole
+
+
+def padded(checker: SafetyChecker, items: Sequence[Item]) -> str:
+    """Recall of both channels on the flagged messages of up to `PADDED_CHARS`, as written and
+    with a benign sentence added in front or behind (`PADS`): a check that needs the flag to
+    be most of the message shows here. Found by a variant that judged a short message on its
+    whole read alone: dev false escalation 0.107 -> 0.088, but one sentence added behind lost
+    29 of 1,027 dev emergency and urgent messages (none lost without it)."""
+    flagged = [it for it in items if it.level and len(it.text) <= PADDED_CHARS]
+    out = []
+    for label, form in (("as written", "{}"), ("sentence in front", PADS[0] + " {}"),
+                        ("sentence behind", "{} " + PADS[1])):
+        hit = sum(caught(it.level, _levels(checker.check(form.format(it.text.strip()))))
+                  for it in flagged)
+        out.append(f"{label} {hit}/{len(flagged)}")
+    return f"flagged messages up to {PADDED_CHARS} characters, caught: " + ", ".join(out)
+
+
 GRID = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 # Each level may fire on at most this share of dev's benign messages (the safety issue's target
 # for all levels together): recall comes first (a missed emergency is a disaster), but a banner
@@ -221,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {label:8} {score(items, pred).line()}")
         print(f"  check time: median {statistics.median(ms):.2f} ms, "
               f"p95 {float(np.percentile(ms, 95)):.2f} ms")
+        if name == "dev":
+            print(f"  padded   {padded(checker, items)}")
         if name in args.show:
             s = score(items, both)
             for it, p in s.missed:

@@ -16,6 +16,7 @@ import importlib
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,14 @@ from bot.safety import (
     needs_safety_net,
     scope,
 )
-from bot.safety.checker import COVER_CHARS, MAX_UNITS
+from bot.safety.checker import (
+    COVER_CHARS,
+    MAX_UNITS,
+    THRESHOLDS,
+    WINDOW_BAR,
+    WINDOW_WORDS,
+    windows,
+)
 from bot.safety.classifier import (
     CLASSES,
     DATA_DIR,
@@ -53,7 +61,8 @@ from bot.safety.classifier import (
     train,
     training_files,
 )
-from evals.tune_safety import run, score, sets
+from bot.safety.normalize import normalize
+from evals.tune_safety import Item, padded, run, score, sets
 
 # (message, level, rule): what people actually write, with typos and inflections.
 RED_FLAGS = [
@@ -972,3 +981,65 @@ def test_dev_recall_and_false_escalation_hold(counted) -> None:
 # What dev gives today, recall rounded down and false escalation up: a change that loses
 # recall or adds false alarms fails here.
 DEV_FLOOR = {"emergency": 0.99, "crisis": 0.99, "urgent": 0.99, "benign": 0.12}
+
+
+def test_the_padded_probe_sees_a_flag_that_fades_in_a_longer_message() -> None:
+    """`evals.tune_safety.padded` reports a learned flag that holds only while it is most of
+    the message: here a classifier that fires on "legs" in at most eight words."""
+
+    def short_only(texts: list[str]) -> np.ndarray:
+        rows = np.tile(np.array([1.0, 0.0, 0.0, 0.0], np.float32), (len(texts), 1))
+        for i, t in enumerate(texts):
+            if "legs" in t and len(t.split()) <= 8:
+                rows[i] = 0.0
+                rows[i, CLASSES.index("emergency")] = 1.0
+        return rows
+
+    items = [Item("a", "my legs feel strange", "emergency"), Item("b", "my back hurts", None)]
+    assert padded(SafetyChecker(short_only), items) == (
+        "flagged messages up to 200 characters, caught: as written 1/1, "
+        "sentence in front 1/1, sentence behind 0/1")
+    assert padded(SafetyChecker(benign), items).endswith("as written 0/1, "
+                                                          "sentence in front 0/1, "
+                                                          "sentence behind 0/1")
+
+
+RUN_ON = ("i keep thinking about jumping off my balcony most nights and i have had ms for "
+          "about ten years and i am on tecfidera which has been fine")
+
+
+def windowed(level: str, p: float) -> Callable[[list[str]], np.ndarray]:
+    """A classifier that finds `level` at `p` only in twelve words or fewer about a balcony."""
+
+    def proba(texts: list[str]) -> np.ndarray:
+        rows = np.tile(np.array([1.0, 0.0, 0.0, 0.0], np.float32), (len(texts), 1))
+        for i, t in enumerate(texts):
+            if "balcony" in t and len(t.split()) <= WINDOW_WORDS:
+                rows[i] = (1 - p) / 3
+                rows[i, CLASSES.index(level)] = p
+        return rows
+
+    return proba
+
+
+def test_a_long_sentence_is_read_in_windows_for_crisis_only_and_at_the_bar() -> None:
+    assert len(RUN_ON.split()) > WINDOW_WORDS * 1.5 and len(windows(RUN_ON)) >= 2
+    assert SafetyChecker(windowed("crisis", 0.9)).scores(RUN_ON)["crisis"][0] == pytest.approx(
+        0.9)
+    below = (WINDOW_BAR + THRESHOLDS["crisis"]) / 2  # over the threshold, under the bar
+    assert SafetyChecker(windowed("crisis", below)).scores(RUN_ON)["crisis"][0] < below
+    for level in ("emergency", "urgent"):
+        assert SafetyChecker(windowed(level, 0.99)).scores(RUN_ON)[level][0] < 0.5
+    short = "i keep thinking about jumping off my balcony"  # a short sentence is read as it is
+    assert windows(short) == []
+    assert SafetyChecker(windowed("crisis", 0.9)).scores(short)["crisis"][0] == pytest.approx(
+        0.9)
+
+
+@pytest.mark.slow
+def test_the_classifier_finds_a_crisis_run_on_into_an_ordinary_sentence(counted) -> None:
+    """Read as one sentence this scored 0.25 (under the crisis threshold), in windows 0.99."""
+    checker, _ = counted
+    message = ("i keep picturing stepping in front of the bus on my way home my physio says my "
+               "posture is bad and i sit at a desk all day for work")
+    assert "crisis" in {f.level for f in checker.learned(normalize(message))}

@@ -41,6 +41,12 @@ THRESHOLDS: dict[str, float] = {"emergency": 0.2, "crisis": 0.3, "urgent": 0.8}
 COVER_CHARS = 500  # up to this, the message is also read whole, as one text (128 word pieces)
 MAX_UNITS = 16  # sentences embedded at most, per message
 MAX_UNIT_CHARS = 400
+# A sentence longer than a window and a half is also read in windows of this many words, half
+# overlapping, for crisis only and only at WINDOW_BAR or above: a message written without stops
+# ("i think about jumping off my balcony most nights i have had ms for twelve years…") is one
+# long sentence in which a crisis fades (see `SafetyChecker.scores`).
+WINDOW_WORDS = 12
+WINDOW_BAR = 0.6
 # The rules read about 3 µs per character (100,000 characters: 0.3 s on the README's machine):
 # past this, a check would hold the queue for seconds, so the message escalates with the
 # fail-closed text instead. A message this long is not a chat message; the page caps at 20,000.
@@ -74,6 +80,7 @@ class Unit:
     text: str
     general: bool  # a knowledge question or hypothetical: only crisis may fire
     resolved: bool  # past and over, or long-standing and unchanged: only crisis may fire
+    window: bool = False  # a run of words cut from a long sentence: crisis only, at WINDOW_BAR
 
 
 def sentences(text: str) -> list[str]:
@@ -90,6 +97,22 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def windows(sentence: str) -> list[str]:
+    """Half-overlapping runs of `WINDOW_WORDS` words of a long sentence that mention a concept.
+
+    >>> windows("one two three")
+    []
+    >>> len(windows(" ".join(["pain"] * 24)))
+    3
+    """
+    words = sentence.split()
+    if len(words) <= WINDOW_WORDS + WINDOW_WORDS // 2:
+        return []
+    step = WINDOW_WORDS // 2
+    runs = (" ".join(words[at:at + WINDOW_WORDS]) for at in range(0, len(words) - step, step))
+    return [w for w in runs if _CUE.search(w)]
+
+
 def unit(sentence: str) -> Unit:
     """A sentence with its scope read."""
     return Unit(sentence, scope.is_general_question(sentence),
@@ -97,7 +120,7 @@ def unit(sentence: str) -> Unit:
 
 
 def _eligible(unit: Unit, level: str) -> bool:
-    return level == "crisis" or not (unit.general or unit.resolved)
+    return level == "crisis" or not (unit.general or unit.resolved or unit.window)
 
 
 class SafetyChecker:
@@ -128,7 +151,16 @@ class SafetyChecker:
         would it take…"). Chosen on the five dev sets, where reading only the whole message
         missed 10 emergency and crisis messages and this 6, at more false escalations (0.119
         against 0.085). A level may fire only where a sentence is eligible for it (not a
-        knowledge question, not resolved or long-standing), crisis always."""
+        knowledge question, not resolved or long-standing), crisis always.
+
+        A long sentence is also read in `windows`, for crisis only: people write without stops,
+        and a crisis run on into an ordinary sentence fades both whole and as one sentence. On
+        dev, a benign sentence added without a stop behind each flagged message of up to 200
+        characters lost 44 of the 1,315 caught as written, 24 of them crisis (`padded` in
+        `evals.tune_safety`); windows at `WINDOW_BAR` win back 21 of those crisis messages,
+        for false escalation 0.107 -> 0.113. For all levels and at the plain thresholds they
+        won back 40, but false escalation rose to 0.141: a run of words cut from a sentence
+        loses its negation and its time."""
         # The classifier was trained on messages about bodies, symptoms and intentions; on
         # anything else its probabilities mean nothing, so it reads only messages and sentences
         # with a cue of that kind (`_CUE`).
@@ -141,12 +173,15 @@ class SafetyChecker:
             cands = cands[: MAX_UNITS // 2] + cands[-(MAX_UNITS // 2):]
         units = [unit(c) for c in cands]
         whole = len(text) <= COVER_CHARS and (len(units) > 1 or units[0].text != plain)
+        units += [Unit(w, False, False, window=True) for c in cands for w in windows(c)]
         p = self._level_proba(([plain] if whole else []) + [u.text for u in units])
         for level in levels:
             rows = [(i + whole, u) for i, u in enumerate(units) if _eligible(u, level)]
             if whole and (level == "crisis" or rows):
                 rows.append((0, None))
             for row, u in rows:
+                if u is not None and u.window and p[level][row] < WINDOW_BAR:
+                    continue
                 if p[level][row] > best[level][0]:
                     best[level] = (float(p[level][row]), text[:200] if u is None else u.text)
         return best
