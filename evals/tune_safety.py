@@ -151,8 +151,8 @@ def padded(checker: SafetyChecker, items: Sequence[Item]) -> str:
     """Recall of both channels on the flagged messages of up to `PADDED_CHARS`, as written and
     with a benign sentence added in front or behind (`PADS`): a check that needs the flag to
     be most of the message shows here. Found by a variant that judged a short message on its
-    whole read alone: dev false escalation 0.107 -> 0.088, but one sentence added behind lost
-    29 of 1,027 dev emergency and urgent messages (none lost without it)."""
+    whole read alone: dev false escalation 0.107 -> 0.088, but with the sentence behind it
+    caught 1,257 of 1,317 against the landed checker's 1,271."""
     flagged = [it for it in items if it.level and len(it.text) <= PADDED_CHARS]
     out = []
     for label, form in (("as written", "{}"), ("sentence in front", PADS[0] + " {}"),

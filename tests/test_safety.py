@@ -1043,3 +1043,15 @@ def test_the_classifier_finds_a_crisis_run_on_into_an_ordinary_sentence(counted)
     message = ("i keep picturing stepping in front of the bus on my way home my physio says my "
                "posture is bad and i sit at a desk all day for work")
     assert "crisis" in {f.level for f in checker.learned(normalize(message))}
+
+
+def test_windows_are_bounded_like_sentences() -> None:
+    seen: list[int] = []
+
+    def proba(texts: list[str]) -> np.ndarray:
+        seen.append(len(texts))
+        return benign(texts)
+
+    long_sentence = " ".join(["my back pain is bad today"] * 14) + "."
+    SafetyChecker(proba).scores(normalize(" ".join([long_sentence] * 30)))
+    assert seen and max(seen) <= 2 * MAX_UNITS  # sentences, then windows; no whole read

@@ -39,7 +39,7 @@ from bot.types import LEVELS
 # on at most BENIGN_BUDGET of dev's benign messages, and of those the highest.
 THRESHOLDS: dict[str, float] = {"emergency": 0.2, "crisis": 0.3, "urgent": 0.8}
 COVER_CHARS = 500  # up to this, the message is also read whole, as one text (128 word pieces)
-MAX_UNITS = 16  # sentences embedded at most, per message
+MAX_UNITS = 16  # sentences embedded at most, per message, and as many windows
 MAX_UNIT_CHARS = 400
 # A sentence longer than a window and a half is also read in windows of this many words, half
 # overlapping, for crisis only and only at WINDOW_BAR or above: a message written without stops
@@ -113,6 +113,13 @@ def windows(sentence: str) -> list[str]:
     return [w for w in runs if _CUE.search(w)]
 
 
+def _ends(texts: list[str]) -> list[str]:
+    """At most `MAX_UNITS` of `texts`: the first and the last half of that, if there are more."""
+    if len(texts) <= MAX_UNITS:
+        return texts
+    return texts[: MAX_UNITS // 2] + texts[-(MAX_UNITS // 2):]
+
+
 def unit(sentence: str) -> Unit:
     """A sentence with its scope read."""
     return Unit(sentence, scope.is_general_question(sentence),
@@ -169,11 +176,11 @@ class SafetyChecker:
         best = {level: (0.0, "") for level in levels}
         if not cands or not levels:
             return best
-        if len(cands) > MAX_UNITS:  # scope is read only for the sentences kept
-            cands = cands[: MAX_UNITS // 2] + cands[-(MAX_UNITS // 2):]
+        cands = _ends(cands)  # scope is read only for the sentences kept
         units = [unit(c) for c in cands]
         whole = len(text) <= COVER_CHARS and (len(units) > 1 or units[0].text != plain)
-        units += [Unit(w, False, False, window=True) for c in cands for w in windows(c)]
+        units += [Unit(w, False, False, window=True)
+                  for w in _ends([w for c in cands for w in windows(c)])]
         p = self._level_proba(([plain] if whole else []) + [u.text for u in units])
         for level in levels:
             rows = [(i + whole, u) for i, u in enumerate(units) if _eligible(u, level)]
