@@ -64,9 +64,6 @@ class CoverageModel(NamedTuple):
         return self.probability(x) >= self.threshold
 
 
-MIN_SCALE = 1e-4  # see `fit`
-
-
 def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000,
         rate: float = 0.5) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """Class-balanced, L2-regularized logistic regression by gradient descent (deterministic).
@@ -79,10 +76,7 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 3000,
     x = np.asarray(x, float)
     y = np.asarray(y, float)
     mean, scale = x.mean(0), x.std(0)
-    # A feature that barely varies is left unscaled: a few of MiniLM's 384 dimensions are
-    # constant up to float noise (std about 1e-6), and scaled they would be fitted on that noise,
-    # which differs from machine to machine; saved at six decimals, such a scale can round to 0.
-    scale[scale < MIN_SCALE] = 1.0
+    scale[scale == 0] = 1.0
     z = (x - mean) / scale
     weight = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
     w, b = np.zeros(z.shape[1]), 0.0

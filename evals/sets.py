@@ -4,12 +4,8 @@
   (`ingest.adapt`); never used to choose between variants.
 - **train2** (`evals/train2.jsonl`): 665 more training questions (391 not covered, many of
   them near misses on the articles' own topics) by a writer who read only the five articles;
-  fits the coverage score, with train and `evals/refusal_tuning.jsonl`
-  (`COVERAGE_TRAIN_FILES`), and its answerable questions are adapted-model pairs too.
-- **train3** (`evals/train3.jsonl`): 478 answerable questions (34 follow-ups) in patient
-  wording (typos, lay words, text-speak, stories, two questions in one) over every answering
-  paragraph, by a sixth writer who read only the five articles (44 equal to another set's
-  dropped); the adapted model's pairs, with train's and train2's answerable questions.
+  fits the coverage score only, with train and `evals/refusal_tuning.jsonl`
+  (`COVERAGE_TRAIN_FILES`).
 - **dev** (`evals/gold.jsonl`): chooses between variants and calibrates thresholds
   (selection weights, the refusal score); never trained on.
 - **dev2** (`evals/dev2.jsonl`): a second dev set, 256 questions by another writer who read

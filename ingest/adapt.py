@@ -3,9 +3,8 @@ that a patient's question lands nearer the sentence that answers it than the sen
 merely share its topic.
 
 Training pairs, all derived from files in the repository:
-- the training sets' answerable questions (`TRAIN_FILES`: `evals/train.jsonl`, `train2.jsonl`,
-  `train3.jsonl`; never a dev or the blind set), each with each sentence its evidence spans
-  cover, read as the index embeds it;
+- `evals/train.jsonl` (the training set; never the dev or blind set): each answerable question
+  with each sentence its evidence spans cover, read as the index embeds it;
 - the articles' own FAQ questions and headings, each with the chunks under it (`faq_pairs`).
 
 Each pair gets one hard negative: a sentence of the same article, outside the evidence's
@@ -46,9 +45,7 @@ from ingest.settings import ROOT, Settings
 from ingest.structure import blocks
 from ingest.types import Document, Sentence
 
-# The answerable questions of both training sets (train2's not-covered ones give no pairs).
-TRAIN_FILES = (ROOT / "evals" / "train.jsonl", ROOT / "evals" / "train2.jsonl",
-               ROOT / "evals" / "train3.jsonl")
+TRAIN_FILE = ROOT / "evals" / "train.jsonl"
 # The articles the training questions were written from (their evidence quotes these). The
 # model is adapted to them whatever corpus an index is built from (a benchmark's synthetic
 # copies, a CORPUS_DIR of the same articles elsewhere), so those reuse the cached model.
@@ -172,13 +169,13 @@ def read_items(path: Path) -> list[dict[str, Any]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def all_pairs(settings: Settings, adapt: AdaptSettings, train_files: Sequence[Path] = TRAIN_FILES
+def all_pairs(settings: Settings, adapt: AdaptSettings, train_file: Path = TRAIN_FILE
               ) -> list[Pair]:
     docs = load_corpus(TRAIN_CORPUS)
     sentences, chunks = chunker.chunk_corpus(docs, settings.chunk_tokens, settings.chunk_overlap,
                                              settings.encoding)
-    items = [item for path in train_files for item in read_items(path)]
-    return train_pairs(items, sentences, adapt.spans_per_question) + faq_pairs(docs, chunks)
+    return (train_pairs(read_items(train_file), sentences, adapt.spans_per_question)
+            + faq_pairs(docs, chunks))
 
 
 def cache_key(base_digest: str, pairs: Sequence[Pair], adapt: AdaptSettings) -> str:
@@ -321,18 +318,18 @@ def train(base_dir: Path, pairs: Sequence[Pair], sentences: Sequence[Sentence],
 
 
 # -- where the adapted model lives ----------------------------------------------------------------
-def _plan(settings: Settings, adapt: AdaptSettings, train_files: Sequence[Path]
+def _plan(settings: Settings, adapt: AdaptSettings, train_file: Path
           ) -> tuple[list[Pair], str, Path]:
-    pairs = all_pairs(settings, adapt, train_files)
+    pairs = all_pairs(settings, adapt, train_file)
     _, digest = packaged_model_zip()
     key = cache_key(digest, pairs, adapt)
     return pairs, key, Path(settings.index_dir) / ADAPTED / key[:16]
 
 
 def location(settings: Settings, adapt: AdaptSettings | None = None,
-             train_files: Sequence[Path] = TRAIN_FILES) -> Path:
+             train_file: Path = TRAIN_FILE) -> Path:
     """Where the adapted model for the current key lives (whether or not it exists yet)."""
-    return _plan(settings, adapt or AdaptSettings(), train_files)[2]
+    return _plan(settings, adapt or AdaptSettings(), train_file)[2]
 
 
 def is_adapted(path: Path) -> bool:
@@ -340,14 +337,14 @@ def is_adapted(path: Path) -> bool:
 
 
 def resolve(settings: Settings, adapt: AdaptSettings | None = None,
-            train_files: Sequence[Path] = TRAIN_FILES) -> Settings:
+            train_file: Path = TRAIN_FILE) -> Settings:
     """Settings that embed with the adapted model when it exists for the current key.
 
     MODEL_PATH overrides: a configured model is used as it is, never adapted.
     """
     if settings.model_path is not None:
         return settings
-    _, _, target = _plan(settings, adapt or AdaptSettings(), train_files)
+    _, _, target = _plan(settings, adapt or AdaptSettings(), train_file)
     found = target if is_adapted(target) else _existing(settings)
     return dataclasses.replace(settings, model_path=found) if found else settings
 
@@ -405,7 +402,7 @@ def _existing(settings: Settings) -> Path | None:
 
 
 def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: bool = False,
-           explicit: bool = False, progress: bool = True, train_files: Sequence[Path] = TRAIN_FILES
+           explicit: bool = False, progress: bool = True, train_file: Path = TRAIN_FILE
            ) -> tuple[Settings, AdaptReport]:
     """Train the adapted model unless one exists; return settings that use it. An adapted
     model for older training data is kept (report.stale) unless `explicit` (the `adapt`
@@ -415,7 +412,7 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
     if settings.model_path is not None:
         path = Path(settings.model_path)
         return settings, AdaptReport(False, 0.0, 0, path, "")
-    pairs, key, target = _plan(settings, adapt, train_files)
+    pairs, key, target = _plan(settings, adapt, train_file)
     shared = Path(settings.cache_dir) / ADAPTED / target.name
     if not force and not is_adapted(target) and is_adapted(shared):
         copy_model(shared, target)  # trained before on this machine for this very key
@@ -444,8 +441,8 @@ def ensure(settings: Settings, adapt: AdaptSettings | None = None, *, force: boo
         record = {
             "key": key,
             "base_model": f"{packaged_model_zip()[1]}",
-            "train_files": [str(Path(f).relative_to(ROOT)) if Path(f).is_relative_to(ROOT)
-                            else str(f) for f in train_files],
+            "train_file": str(Path(train_file).relative_to(ROOT)) if Path(train_file)
+            .is_relative_to(ROOT) else str(train_file),
             "pairs": {"train": sum(p.source == "train" for p in pairs),
                       "faq": sum(p.source == "faq" for p in pairs)},
             "settings": dataclasses.asdict(adapt),

@@ -168,7 +168,6 @@ LATER_SETS = {
                                   ("refuse", False): 120}),
     "train2": ("evals/train2.jsonl", {("answer", False): 200, ("answer", True): 10,
                                       ("refuse", False): 300}),
-    "train3": ("evals/train3.jsonl", {("answer", False): 400, ("answer", True): 20}),
 }
 ALL_SETS = ["evals/train.jsonl", "evals/gold.jsonl", "evals/blind.jsonl",
             "evals/refusal_tuning.jsonl"] + [path for path, _ in LATER_SETS.values()]
